@@ -1,0 +1,42 @@
+/**
+ * Base for every component: found through data-module, initialised once
+ * (data-<module>-init stamp), options from static defaults merged with data-*.
+ */
+class Component {
+  constructor ($root) {
+    if (!($root instanceof HTMLElement)) {
+      throw new Error(this.constructor.moduleName + ': root is not an element');
+    }
+    const stamp = 'data-' + this.constructor.moduleName + '-init';
+    if ($root.hasAttribute(stamp)) {
+      throw new Error(this.constructor.moduleName + ': already initialised');
+    }
+    $root.setAttribute(stamp, '');
+    this.$root = $root;
+  }
+
+  /** A UI string rendered by the server (flask-babel) into data-i18n.<key>. */
+  t (key, fallback) {
+    const value = this.$root.getAttribute('data-i18n.' + key);
+    return value === null ? (fallback || key) : value;
+  }
+}
+
+/** localStorage that never throws: private modes and full disks just lose the tick. */
+const store = {
+  get (key) {
+    try { return window.localStorage.getItem(key); } catch (e) { return null; }
+  },
+  set (key, value) {
+    try { window.localStorage.setItem(key, value); } catch (e) { /* storage unavailable */ }
+  },
+  remove (key) {
+    try { window.localStorage.removeItem(key); } catch (e) { /* storage unavailable */ }
+  }
+};
+
+/** The page's service worker registration, shared by the components that need it. */
+const swRegistration = ('serviceWorker' in navigator && window.isSecureContext)
+  ? navigator.serviceWorker.register('/sw.js', { scope: '/' })
+  : Promise.reject(new Error('Service workers are not supported'));
+swRegistration.catch(function () { /* reported by the components that use it */ });

@@ -1,0 +1,78 @@
+"""Source assets in ``static/`` and their content-hashed names in the build.
+
+A hashed name changes whenever the bytes change, so WhiteNoise can serve them
+with one-year immutable caching and no page ever mixes two builds' assets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+
+from . import REPO_ROOT
+
+STATIC_DIR = os.path.join(REPO_ROOT, "static")
+
+#: ``name.0123456789ab.ext``: the pattern WhiteNoise treats as immutable.
+HASHED_RE = re.compile(r"\.[0-9a-f]{12}\.[a-z0-9]+$")
+#: The service worker's source parts, concatenated in this order into ``/sw.js``.
+SW_PARTS = ("precache.js", "push.js")
+
+
+@dataclass(frozen=True)
+class Asset:
+    name: str  # logical name, e.g. "app.css" or "icons/icon-192.png"
+    url: str  # "/assets/app.0123456789ab.css"
+    data: bytes
+
+
+def digest(data: bytes, length: int = 12) -> str:
+    return hashlib.sha256(data).hexdigest()[:length]
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def js_bundle(static_dir: str = STATIC_DIR) -> bytes:
+    """All of ``static/js`` in one strict-mode IIFE: ``component.js`` first, ``init.js`` last."""
+    js_dir = os.path.join(static_dir, "js")
+    ends = ("component.js", "init.js")
+    names = sorted(n for n in os.listdir(js_dir) if n.endswith(".js") and n not in ends)
+    order = [ends[0], *names, ends[1]]
+    parts = [f"/* {n} */\n" + _read(os.path.join(js_dir, n)).decode() for n in order]
+    return ("(function () {\n'use strict';\n" + "\n".join(parts) + "\n})();\n").encode()
+
+
+def collect(static_dir: str = STATIC_DIR) -> dict[str, Asset]:
+    """Every asset the pages link to, by logical name, with its hashed URL."""
+    sources: dict[str, bytes] = {
+        "app.css": _read(os.path.join(static_dir, "css", "app.css")),
+        "print.css": _read(os.path.join(static_dir, "css", "print.css")),
+        "app.js": js_bundle(static_dir),
+    }
+    icon_dir = os.path.join(static_dir, "icons")
+    for name in sorted(os.listdir(icon_dir)):
+        if name.endswith((".png", ".svg", ".ico")):
+            sources[f"icons/{name}"] = _read(os.path.join(icon_dir, name))
+    result = {}
+    for name, data in sources.items():
+        stem, ext = os.path.splitext(name)
+        result[name] = Asset(name, f"/assets/{stem}.{digest(data)}{ext}", data)
+    return result
+
+
+_cache: dict[str, tuple[float, dict[str, Asset]]] = {}
+
+
+def url(name: str) -> str:
+    """The hashed URL of an asset (recomputed when ``static/`` changes)."""
+    stamp = max(os.stat(os.path.join(root, f)).st_mtime_ns
+                for root, _, files in os.walk(STATIC_DIR) for f in files)
+    cached = _cache.get(STATIC_DIR)
+    if cached is None or cached[0] != stamp:
+        cached = _cache[STATIC_DIR] = (stamp, collect())
+    return cached[1][name].url

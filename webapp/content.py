@@ -1,0 +1,372 @@
+"""Load and validate the guide's content files into small dataclasses.
+
+The content lives in ``webapp/content/`` (see its README for the schema). Any
+problem raises :class:`ContentError` naming the file, the entry and the field,
+so a bad edit stops the build instead of reaching a traveller.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+
+CONTENT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "content")
+
+#: The operators the guide covers, in display order. Naxtel stopped in Dec 2025 (facts §8).
+OPERATORS: tuple[str, ...] = ("azercell", "bakcell", "nar")
+#: The shared guide sections, each one page.
+SECTIONS: tuple[str, ...] = ("prepare", "aftercare", "faq")
+
+FACT_RE = re.compile(r"\{fact:([a-z0-9-]+)\}")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+
+
+class ContentError(ValueError):
+    """A content file is missing, malformed or inconsistent."""
+
+    def __init__(self, path: str, entry: str, field_name: str, problem: str):
+        self.path, self.entry, self.field, self.problem = path, entry, field_name, problem
+        super().__init__(f"{path}: {entry}: field '{field_name}': {problem}")
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    label: str
+    status: str  # "known" or "unknown"
+    kind: str  # "phone", "email" or "text"
+    source: str
+    verified: dt.date
+    confidence: str
+    value: str | None = None
+    note: str | None = None
+    source_date: dt.date | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.status == "known"
+
+    @property
+    def display_value(self) -> str | None:
+        """The value as shown: translated when it is prose, verbatim when a number or address."""
+        if self.value is None or self.kind != "text":
+            return self.value
+        from flask_babel import gettext
+
+        return gettext(self.value)
+
+    @property
+    def href(self) -> str | None:
+        """A ``tel:``/``mailto:`` link for a known phone number or email address."""
+        if not self.known or self.value is None:
+            return None
+        if self.kind == "phone":
+            return "tel:" + self.value.replace(" ", "").replace("#", "%23")
+        if self.kind == "email":
+            return "mailto:" + self.value
+        return None
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    title: str
+    body: str | None = None
+    can: tuple[str, ...] = ()
+    cannot: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    title: str
+    body: str | None = None
+    items: tuple[str, ...] = ()
+    tip: str | None = None
+    facts: tuple[str, ...] = ()
+    options: tuple[Option, ...] = ()
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    answer: str
+    items: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Guide:
+    """One page of steps: an operator's guide, or a shared section."""
+
+    id: str
+    title: str
+    summary: str
+    steps: tuple[Step, ...] = ()
+    questions: tuple[Question, ...] = ()
+    name: str | None = None  # operators only (a proper noun, never translated)
+    hotline: str | None = None  # fact id
+    prefixes: str | None = None  # fact id
+
+
+@dataclass(frozen=True)
+class Content:
+    facts: dict[str, Fact]
+    operators: dict[str, Guide]
+    sections: dict[str, Guide]
+    files: tuple[str, ...] = field(default=())
+
+    def guide(self, guide_id: str) -> Guide:
+        return self.operators.get(guide_id) or self.sections[guide_id]
+
+
+class _Reader:
+    """Typed access to one table of one file, raising ContentError with context."""
+
+    def __init__(self, path: str, entry: str, table: object):
+        self.path, self.entry = path, entry
+        if not isinstance(table, dict):
+            self.fail("(entry)", "must be a table")
+        self.table = table
+
+    def fail(self, name: str, problem: str):
+        raise ContentError(self.path, self.entry, name, problem)
+
+    def check_keys(self, allowed: set[str]) -> None:
+        for key in self.table:
+            if key not in allowed:
+                self.fail(key, f"unknown field (allowed: {', '.join(sorted(allowed))})")
+
+    def text(self, name: str, *, required: bool = True) -> str | None:
+        value = self.table.get(name)
+        if value is None:
+            if required:
+                self.fail(name, "is missing")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.fail(name, "must be a non-empty string")
+        return value.strip()
+
+    def ident(self, name: str) -> str:
+        value = self.text(name)
+        if not ID_RE.match(value):
+            self.fail(name, f"{value!r} is not a valid id (lowercase letters, digits, '-')")
+        return value
+
+    def choice(self, name: str, choices: tuple[str, ...], default: str | None = None) -> str:
+        value = self.table.get(name, default)
+        if value not in choices:
+            self.fail(name, f"{value!r} is not one of {', '.join(choices)}")
+        return value
+
+    def date(self, name: str, *, required: bool = True) -> dt.date | None:
+        value = self.table.get(name)
+        if value is None and not required:
+            return None
+        if value is None:
+            self.fail(name, "is missing")
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+            self.fail(name, f"{value!r} is not a date (write it as YYYY-MM-DD, unquoted)")
+        return value
+
+    def url(self, name: str) -> str:
+        value = self.text(name)
+        if not URL_RE.match(value):
+            self.fail(name, f"{value!r} is not an http(s) URL")
+        return value
+
+    def texts(self, name: str) -> tuple[str, ...]:
+        value = self.table.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.fail(name, "must be a list of non-empty strings")
+        return tuple(v.strip() for v in value)
+
+    def tables(self, name: str, *, required: bool = False) -> list:
+        value = self.table.get(name, [])
+        if not isinstance(value, list) or (required and not value):
+            self.fail(name, "must be a non-empty array of tables" if required else "must be an array of tables")
+        return value
+
+
+def _load_toml(path: str) -> dict:
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        raise ContentError(path, "(file)", "(file)", "file is missing") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(path, "(file)", "(syntax)", f"not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ContentError(path, "(file)", "(encoding)", "not UTF-8 text") from None
+
+
+def _facts(path: str) -> dict[str, Fact]:
+    data = _load_toml(path)
+    top = _Reader(path, "(file)", data)
+    top.check_keys({"fact"})
+    facts: dict[str, Fact] = {}
+    for index, table in enumerate(top.tables("fact", required=True)):
+        r = _Reader(path, f"fact #{index + 1}", table)
+        if isinstance(table, dict) and isinstance(table.get("id"), str):
+            r.entry = f"fact '{table['id']}'"
+        r.check_keys({"id", "label", "status", "value", "kind", "note", "source", "source_date",
+                      "verified", "confidence"})
+        fact_id = r.ident("id")
+        if fact_id in facts:
+            r.fail("id", "duplicate id")
+        status = r.choice("status", ("known", "unknown"))
+        value = r.text("value", required=False)
+        if status == "known" and value is None:
+            r.fail("value", "is missing (a known fact needs a value)")
+        if status == "unknown" and value is not None:
+            r.fail("value", "must be absent for an unknown fact: never guess")
+        facts[fact_id] = Fact(
+            id=fact_id,
+            label=r.text("label"),
+            status=status,
+            value=value,
+            kind=r.choice("kind", ("phone", "email", "text"), default="text"),
+            note=r.text("note", required=False),
+            source=r.url("source"),
+            source_date=r.date("source_date", required=False),
+            verified=r.date("verified"),
+            confidence=r.choice("confidence", ("high", "medium")),
+        )
+    return facts
+
+
+def _fact_refs(r: _Reader, name: str, facts: dict[str, Fact], texts: list[str | None]) -> tuple[str, ...]:
+    """The facts a step lists, plus every ``{fact:ID}`` its texts use, each checked."""
+    listed = list(r.texts(name))
+    for text in texts:
+        for ref in FACT_RE.findall(text or ""):
+            if ref not in facts:
+                r.fail("text", f"placeholder {{fact:{ref}}} names an unknown fact")
+            listed.append(ref)
+    for ref in listed:
+        if ref not in facts:
+            r.fail(name, f"unknown fact {ref!r}")
+    return tuple(dict.fromkeys(listed))
+
+
+def _option(path: str, entry: str, table, facts) -> Option:
+    r = _Reader(path, entry, table)
+    r.check_keys({"id", "title", "body", "can", "cannot", "facts"})
+    option_id = r.ident("id")
+    r.entry = f"{entry.rsplit('#', 1)[0]}'{option_id}'"
+    title, body, can, cannot = r.text("title"), r.text("body", required=False), r.texts("can"), r.texts("cannot")
+    return Option(option_id, title, body, can, cannot, _fact_refs(r, "facts", facts, [title, body, *can, *cannot]))
+
+
+def _step(path: str, index: int, table, facts) -> Step:
+    r = _Reader(path, f"step #{index + 1}", table)
+    r.check_keys({"id", "title", "body", "items", "tip", "facts", "option"})
+    step_id = r.ident("id")
+    r.entry = f"step '{step_id}'"
+    title, body, items, tip = r.text("title"), r.text("body", required=False), r.texts("items"), r.text("tip", required=False)
+    options = tuple(
+        _option(path, f"step '{step_id}' option #{i + 1}", t, facts) for i, t in enumerate(r.tables("option"))
+    )
+    if len({o.id for o in options}) != len(options):
+        r.fail("option", "duplicate option id")
+    return Step(step_id, title, body, items, tip, _fact_refs(r, "facts", facts, [title, body, tip, *items]), options)
+
+
+def _question(path: str, index: int, table, facts) -> Question:
+    r = _Reader(path, f"question #{index + 1}", table)
+    r.check_keys({"id", "question", "answer", "items", "facts"})
+    qid = r.ident("id")
+    r.entry = f"question '{qid}'"
+    question, answer, items = r.text("question"), r.text("answer"), r.texts("items")
+    return Question(qid, question, answer, items, _fact_refs(r, "facts", facts, [question, answer, *items]))
+
+
+def _guide(path: str, expected_id: str, facts: dict[str, Fact], *, operator: bool) -> Guide:
+    data = _load_toml(path)
+    r = _Reader(path, "(file)", data)
+    if operator:
+        r.check_keys({"id", "name", "summary", "hotline", "prefixes", "step"})
+    else:
+        r.check_keys({"id", "title", "summary", "step", "question"})
+    guide_id = r.ident("id")
+    if guide_id != expected_id:
+        r.fail("id", f"{guide_id!r} does not match the file name (expected {expected_id!r})")
+    steps = tuple(_step(path, i, t, facts) for i, t in enumerate(r.tables("step")))
+    questions = tuple(_question(path, i, t, facts) for i, t in enumerate(r.tables("question")))
+    for kind, ids in (("step", [s.id for s in steps]), ("question", [q.id for q in questions])):
+        if len(set(ids)) != len(ids):
+            r.fail(kind, f"duplicate {kind} id")
+    if not steps and not questions:
+        r.fail("step", "a guide needs at least one step or question")
+    hotline = prefixes = None
+    if operator:
+        name = r.text("name")
+        for key in ("hotline", "prefixes"):
+            if r.ident(key) not in facts:
+                r.fail(key, f"unknown fact {data[key]!r}")
+        hotline, prefixes, title = data["hotline"], data["prefixes"], name
+    else:
+        name, title = None, r.text("title")
+    return Guide(guide_id, title, r.text("summary"), steps, questions, name, hotline, prefixes)
+
+
+def load(content_dir: str = CONTENT_DIR) -> Content:
+    """Load and validate every content file.
+
+    :raise ContentError: naming the file, the entry and the field at fault.
+    """
+    facts_path = os.path.join(content_dir, "facts.toml")
+    facts = _facts(facts_path)
+    files = [facts_path]
+    operators = {}
+    op_dir = os.path.join(content_dir, "operators")
+    if os.path.isdir(op_dir):
+        for name in sorted(os.listdir(op_dir)):
+            stem, ext = os.path.splitext(name)
+            if ext == ".toml" and stem not in OPERATORS:
+                raise ContentError(os.path.join(op_dir, name), "(file)", "id",
+                                   f"unknown operator {stem!r} (known: {', '.join(OPERATORS)})")
+    for op in OPERATORS:
+        path = os.path.join(op_dir, f"{op}.toml")
+        operators[op] = _guide(path, op, facts, operator=True)
+        files.append(path)
+    sections = {}
+    for section in SECTIONS:
+        path = os.path.join(content_dir, f"{section}.toml")
+        sections[section] = _guide(path, section, facts, operator=False)
+        files.append(path)
+    return Content(facts, operators, sections, tuple(files))
+
+
+def translatable_strings(data: dict):
+    """Yield ``(key_path, text)`` for every translatable string in a parsed file.
+
+    Used by the Babel extractor, so translators see content and templates in one catalog.
+    """
+    keys = {"title", "summary", "body", "items", "label", "note", "question", "answer", "can",
+            "cannot", "tip"}
+
+    def walk(node, trail):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                # A fact's value is prose when its kind is "text" (numbers and addresses are not).
+                if key in keys or (key == "value" and node.get("kind", "text") == "text"):
+                    values = value if isinstance(value, list) else [value]
+                    for v in values:
+                        if isinstance(v, str) and v.strip():
+                            yield f"{trail}.{key}".lstrip("."), v.strip()
+                elif isinstance(value, (dict, list)):
+                    label = node.get("id", "")
+                    yield from walk(value, f"{trail}.{key}" + (f"[{label}]" if label else ""))
+        elif isinstance(node, list):
+            for item in node:
+                ident = item.get("id", "") if isinstance(item, dict) else ""
+                yield from walk(item, f"{trail}[{ident}]" if ident else trail)
+
+    yield from walk(data, "")

@@ -1,0 +1,71 @@
+"""Languages, locale selection and the ``/<lang_code>/`` URL prefix.
+
+A page's language comes from its URL only (``g.lang_code``), so a pre-rendered
+page is the same for every visitor. ``Accept-Language`` is read in one place:
+the bare ``/`` redirect (see ``pages.root``).
+"""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, g, request
+from flask_babel import Babel
+
+from . import REPO_ROOT
+
+#: URL code -> Babel locale identifier, in the order the language switcher shows them.
+#: English is the source language; every other catalog must be complete.
+LANGUAGES: dict[str, str] = {
+    "en": "en",
+    "zh-hans": "zh_Hans",
+}
+DEFAULT_LANG = "en"
+#: Babel locale identifier -> URL code.
+LANG_CODES: dict[str, str] = {locale: code for code, locale in LANGUAGES.items()}
+#: Locales the API accepts for reminders (the Babel identifiers).
+LOCALES: tuple[str, ...] = tuple(LANGUAGES.values())
+
+#: Each language's own name, shown in the switcher (never translated).
+NATIVE_NAMES: dict[str, str] = {
+    "en": "English",
+    "zh-hans": "简体中文",
+}
+
+#: BCP 47 tags for <html lang> and hreflang.
+HTML_LANG: dict[str, str] = {
+    "en": "en",
+    "zh-hans": "zh-Hans",
+}
+
+TRANSLATIONS_DIR = os.path.join(REPO_ROOT, "translations")
+
+babel = Babel()
+
+
+def get_locale() -> str:
+    """The one locale selector: the URL's language, else the default."""
+    return LANGUAGES.get(g.get("lang_code", DEFAULT_LANG), LANGUAGES[DEFAULT_LANG])
+
+
+def best_lang_code(accept_language_header=None) -> str:
+    """The best URL language code for the request's ``Accept-Language``."""
+    accept = accept_language_header if accept_language_header is not None else request.accept_languages
+    best = accept.best_match(list(HTML_LANG.values()) + ["zh-CN", "zh-SG", "zh", "en"])
+    if best is None:
+        return DEFAULT_LANG
+    lowered = best.lower()
+    for code, tag in HTML_LANG.items():
+        if tag.lower() == lowered:
+            return code
+    if lowered.startswith("zh"):
+        return "zh-hans"
+    return DEFAULT_LANG
+
+
+def init_app(app: Flask) -> None:
+    """Set up flask-babel with the top-level ``translations/`` folder."""
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", LANGUAGES[DEFAULT_LANG])
+    # Absolute: flask-babel resolves relative paths against the app's root_path (webapp/).
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", TRANSLATIONS_DIR)
+    babel.init_app(app, locale_selector=get_locale)

@@ -1,0 +1,147 @@
+"""The guide's HTML pages, one view per page, all under ``/<lang_code>/``.
+
+`flask build` renders every URL of :func:`page_urls` into the static site; the
+views also answer directly (development, tests). The bare ``/`` redirects to the
+visitor's best language by ``Accept-Language``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, url_for
+from flask_babel import format_date, gettext, ngettext
+from markupsafe import Markup, escape
+
+from . import assets, content, i18n
+
+bp = Blueprint("pages", __name__, url_prefix="/<lang_code>")
+
+#: Pages of each language besides the operator guides, by endpoint.
+PAGES: tuple[str, ...] = ("index", "prepare", "aftercare", "faq", "sources", "offline")
+
+
+@bp.url_defaults
+def add_language_code(endpoint, values):
+    if "lang_code" not in values and "lang_code" in g:
+        values["lang_code"] = g.lang_code
+
+
+@bp.url_value_preprocessor
+def pull_lang_code(endpoint, values):
+    g.lang_code = values.pop("lang_code")
+    if g.lang_code not in i18n.LANGUAGES:
+        abort(404)
+
+
+def site_content() -> content.Content:
+    """The validated content, loaded once per app (the build reloads it)."""
+    cached = current_app.extensions.get("simexit_content")
+    if cached is None:
+        cached = current_app.extensions["simexit_content"] = content.load()
+    return cached
+
+
+@bp.route("/")
+def index():
+    c = site_content()
+    return render_template("index.html", operators=list(c.operators.values()), sections=c.sections)
+
+
+@bp.route("/<any(azercell, bakcell, nar):operator>/")
+def operator(operator):
+    guide = site_content().operators[operator]
+    return render_template("guide.html", guide=guide, page_id=operator, operator=guide)
+
+
+@bp.route("/prepare/", endpoint="prepare", defaults={"section": "prepare"})
+@bp.route("/aftercare/", endpoint="aftercare", defaults={"section": "aftercare"})
+def section(section):
+    return render_template("guide.html", guide=site_content().sections[section], page_id=section)
+
+
+@bp.route("/faq/")
+def faq():
+    return render_template("faq.html", guide=site_content().sections["faq"], page_id="faq")
+
+
+@bp.route("/sources/")
+def sources():
+    facts = sorted(site_content().facts.values(), key=lambda f: (f.status != "known", f.id))
+    return render_template("sources.html", facts_sorted=facts, page_id="sources")
+
+
+@bp.route("/offline/")
+def offline():
+    return render_template("offline.html", page_id="offline")
+
+
+def root():
+    """``/``: send the browser to its best language."""
+    response = redirect(url_for("pages.index", lang_code=i18n.best_lang_code()), code=302)
+    response.headers["Vary"] = "Accept-Language"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def page_urls(lang_code: str) -> list[str]:
+    """Every page URL of one language, in a stable order: what the build renders."""
+    endpoints = [("pages.index", {})]
+    endpoints += [("pages.operator", {"operator": op}) for op in content.OPERATORS]
+    endpoints += [(f"pages.{name}", {}) for name in PAGES if name != "index"]
+    return [url_for(endpoint, lang_code=lang_code, **values) for endpoint, values in endpoints]
+
+
+def fact_text(text: str | None) -> Markup:
+    """Translate a content string and put each ``{fact:ID}`` value in its place.
+
+    A known fact becomes its value (a ``tel:``/``mailto:`` link where it is one);
+    an unknown fact says so plainly, never a guess.
+    """
+    if not text:
+        return Markup("")
+    facts = site_content().facts
+    translated = str(escape(gettext(text)))
+
+    def replace(match):
+        fact = facts[match.group(1)]
+        if not fact.known:
+            return str(Markup('<span class="fact fact--unknown">{}</span>').format(gettext("not known")))
+        if fact.href:
+            return str(Markup('<a class="fact" href="{}">{}</a>').format(fact.href, fact.value))
+        return str(Markup('<span class="fact">{}</span>').format(fact.display_value))
+
+    return Markup(content.FACT_RE.sub(replace, translated))
+
+
+def progress_texts(total: int) -> list[str]:
+    """The checklist's progress line for 0..total ticked steps, pluralised by the catalog."""
+    return [ngettext("%(done)d of %(num)d step done", "%(done)d of %(num)d steps done", total, done=done)
+            for done in range(total + 1)]
+
+
+def init_app(app: Flask) -> None:
+    """Register ``/``, and the template helpers every page uses."""
+    app.add_url_rule("/", "root", root)
+
+    @app.context_processor
+    def page_globals():
+        lang_code = g.get("lang_code", i18n.DEFAULT_LANG)
+        return {
+            "lang_code": lang_code,
+            "html_lang": i18n.HTML_LANG[lang_code],
+            "languages": i18n.LANGUAGES,
+            "native_names": i18n.NATIVE_NAMES,
+            "html_langs": i18n.HTML_LANG,
+            "asset_url": assets.url,
+            "facts": site_content().facts,
+            "fact_text": fact_text,
+            "progress_texts": progress_texts,
+            "all_operators": content.OPERATORS,
+            "operator_names": {op: guide.name for op, guide in site_content().operators.items()},
+        }
+
+    app.add_template_filter(lambda d: format_date(d, "long") if isinstance(d, dt.date) else "",
+                            "long_date")
+    app.add_template_filter(lambda url: urlsplit(url).hostname.removeprefix("www."), "source_host")

@@ -1,0 +1,49 @@
+"""Serve the built site through WhiteNoise, in front of the Flask app.
+
+WhiteNoise snapshots the file tree when it starts, which is why ``build`` runs
+first (``build.init_app``). Everything it does not find (the API, ``/``) falls
+through to Flask.
+"""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from whitenoise import WhiteNoise
+
+from . import assets, headers
+
+
+class SiteWhiteNoise(WhiteNoise):
+    """WhiteNoise that leaves ``/`` to Flask, which picks the visitor's language.
+
+    The build's root ``index.html`` (a plain language chooser) is for static hosts.
+    """
+
+    def add_file_to_dictionary(self, url, path, stat_cache=None):
+        super().add_file_to_dictionary(url, path, stat_cache=stat_cache)
+        self.files.pop("/", None)
+
+    def find_file(self, url):
+        return None if url == "/" else super().find_file(url)
+
+
+def immutable_file_test(path: str, url: str) -> bool:
+    """Content-hashed assets never change: cache them for a year."""
+    return url.startswith("/assets/") and bool(assets.HASHED_RE.search(url))
+
+
+def init_app(app: Flask) -> None:
+    root = app.config["BUILD_DIR"]
+    os.makedirs(root, exist_ok=True)
+    app.wsgi_app = SiteWhiteNoise(
+        app.wsgi_app,
+        root=root,
+        index_file=True,
+        autorefresh=app.config["STATIC_AUTOREFRESH"],
+        immutable_file_test=immutable_file_test,
+        add_headers_function=headers.whitenoise_headers,
+        max_age=3600,
+    )
+    headers.init_app(app)
