@@ -47,14 +47,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     push.init_app(app)
     pages.init_app(app)
 
-    from . import api, errors
+    from . import api, build, errors, headers
 
     errors.init_app(app)
+    headers.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
 
-    from . import build
-
-    build.init_app(app)
+    build.init_app(app)  # builds on start when stale: after all setup, before WhiteNoise
     serving.init_app(app)
     return app

@@ -17,6 +17,7 @@ import tempfile
 
 import click
 from flask import Flask, current_app, g, render_template
+from flask.cli import with_appcontext
 from flask_babel import force_locale, gettext, refresh
 from whitenoise.compress import Compressor
 
@@ -209,6 +210,7 @@ def ensure_built(app: Flask) -> None:
 
 
 @click.command("build")
+@with_appcontext
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Output folder (default: BUILD_DIR, ./build).")
 def build_command(out_dir):

@@ -126,6 +126,13 @@ class Content:
         return self.operators.get(guide_id) or self.sections[guide_id]
 
 
+def _entry(kind: str, index: int, table: object) -> str:
+    """How an error names an entry: by its id when it has one, else by its position."""
+    if isinstance(table, dict) and isinstance(table.get("id"), str):
+        return f"{kind} '{table['id']}'"
+    return f"{kind} #{index + 1}"
+
+
 class _Reader:
     """Typed access to one table of one file, raising ContentError with context."""
 
@@ -212,9 +219,7 @@ def _facts(path: str) -> dict[str, Fact]:
     top.check_keys({"fact"})
     facts: dict[str, Fact] = {}
     for index, table in enumerate(top.tables("fact", required=True)):
-        r = _Reader(path, f"fact #{index + 1}", table)
-        if isinstance(table, dict) and isinstance(table.get("id"), str):
-            r.entry = f"fact '{table['id']}'"
+        r = _Reader(path, _entry("fact", index, table), table)
         r.check_keys({"id", "label", "status", "value", "kind", "note", "source", "source_date",
                       "verified", "confidence"})
         fact_id = r.ident("id")
@@ -255,23 +260,21 @@ def _fact_refs(r: _Reader, name: str, facts: dict[str, Fact], texts: list[str | 
     return tuple(dict.fromkeys(listed))
 
 
-def _option(path: str, entry: str, table, facts) -> Option:
-    r = _Reader(path, entry, table)
+def _option(path: str, step_id: str, index: int, table, facts) -> Option:
+    r = _Reader(path, f"step '{step_id}' " + _entry("option", index, table), table)
     r.check_keys({"id", "title", "body", "can", "cannot", "facts"})
     option_id = r.ident("id")
-    r.entry = f"{entry.rsplit('#', 1)[0]}'{option_id}'"
     title, body, can, cannot = r.text("title"), r.text("body", required=False), r.texts("can"), r.texts("cannot")
     return Option(option_id, title, body, can, cannot, _fact_refs(r, "facts", facts, [title, body, *can, *cannot]))
 
 
 def _step(path: str, index: int, table, facts) -> Step:
-    r = _Reader(path, f"step #{index + 1}", table)
+    r = _Reader(path, _entry("step", index, table), table)
     r.check_keys({"id", "title", "body", "items", "tip", "facts", "option"})
     step_id = r.ident("id")
-    r.entry = f"step '{step_id}'"
     title, body, items, tip = r.text("title"), r.text("body", required=False), r.texts("items"), r.text("tip", required=False)
     options = tuple(
-        _option(path, f"step '{step_id}' option #{i + 1}", t, facts) for i, t in enumerate(r.tables("option"))
+        _option(path, step_id, i, t, facts) for i, t in enumerate(r.tables("option"))
     )
     if len({o.id for o in options}) != len(options):
         r.fail("option", "duplicate option id")
@@ -279,10 +282,9 @@ def _step(path: str, index: int, table, facts) -> Step:
 
 
 def _question(path: str, index: int, table, facts) -> Question:
-    r = _Reader(path, f"question #{index + 1}", table)
+    r = _Reader(path, _entry("question", index, table), table)
     r.check_keys({"id", "question", "answer", "items", "facts"})
     qid = r.ident("id")
-    r.entry = f"question '{qid}'"
     question, answer, items = r.text("question"), r.text("answer"), r.texts("items")
     return Question(qid, question, answer, items, _fact_refs(r, "facts", facts, [question, answer, *items]))
 

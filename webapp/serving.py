@@ -45,5 +45,5 @@ def init_app(app: Flask) -> None:
         immutable_file_test=immutable_file_test,
         add_headers_function=headers.whitenoise_headers,
         max_age=3600,
+        mimetypes={".webmanifest": "application/manifest+json"},
     )
-    headers.init_app(app)

@@ -1,0 +1,216 @@
+"""`flask build`: every page of every language, a complete precache list, same bytes each time."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from webapp import build, i18n
+from webapp.content import OPERATORS
+
+PAGES = ["", *[f"{op}/" for op in OPERATORS], "prepare/", "aftercare/", "faq/", "sources/", "offline/"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """One build shared by the module (building is the expensive part)."""
+    from webapp import create_app
+
+    tmp = tmp_path_factory.mktemp("site")
+    app = create_app({"TESTING": True, "BUILD_DIR": str(tmp / "build"), "BUILD_ON_START": False,
+                      "INSTANCE_PATH": str(tmp / "instance"),
+                      "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}"})
+    precache = build.build_site(app, str(tmp / "build"))
+    return {"app": app, "dir": tmp / "build", "precache": precache}
+
+
+def read(site, url):
+    path = site["dir"] / url.lstrip("/")
+    if url.endswith("/"):
+        path = path / "index.html"
+    return path.read_bytes()
+
+
+class Collector(HTMLParser):
+    """Gathers what a page loads, links and declares."""
+
+    def __init__(self):
+        super().__init__()
+        self.loads, self.links, self.alternates, self.inline_scripts = [], [], {}, 0
+        self.inline_styles, self.handlers, self.html_lang, self._in_script = 0, [], None, False
+        self.style_blocks = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html":
+            self.html_lang = a.get("lang")
+        for name in a:
+            if name.startswith("on"):
+                self.handlers.append(f"{tag} {name}")
+        if "style" in a:
+            self.inline_styles += 1
+        if tag == "style":
+            self.style_blocks += 1
+        if tag == "script":
+            if a.get("src"):
+                self.loads.append(a["src"])
+            else:
+                self._in_script = True
+        if tag in {"img", "source", "iframe", "audio", "video"} and a.get("src"):
+            self.loads.append(a["src"])
+        if tag == "link":
+            rel = a.get("rel", "")
+            if rel == "alternate" and a.get("hreflang"):
+                self.alternates[a["hreflang"]] = a["href"]
+            else:
+                self.loads.append(a["href"])
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+
+    def handle_data(self, data):
+        if self._in_script and data.strip():
+            self.inline_scripts += 1
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+
+def parse(html: bytes) -> Collector:
+    c = Collector()
+    c.feed(html.decode("utf-8"))
+    return c
+
+
+@pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_of_every_language_is_built(site, lang, page):
+    page_html = parse(read(site, f"/{lang}/{page}"))
+    assert page_html.html_lang == i18n.HTML_LANG[lang]
+    assert set(page_html.alternates) == {*i18n.HTML_LANG.values(), "x-default"}
+
+
+@pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
+def test_pages_load_nothing_from_another_origin_and_have_no_inline_code(site, lang):
+    for page in PAGES:
+        c = parse(read(site, f"/{lang}/{page}"))
+        assert c.loads, page
+        for url in c.loads:
+            assert url.startswith("/") and not url.startswith("//"), (page, url)
+        assert c.inline_scripts == 0 and c.inline_styles == 0 and c.style_blocks == 0, page
+        assert c.handlers == [], page
+
+
+def test_precache_lists_every_page_with_its_content_revision(site):
+    precache = site["precache"]
+    assert set(precache["langs"]) == set(i18n.LANGUAGES)
+    for lang, entries in precache["langs"].items():
+        urls = [e["url"] for e in entries]
+        assert urls[:-1] == [f"/{lang}/{page}" for page in PAGES]
+        assert urls[-1] == f"/{lang}/manifest.webmanifest"
+        for entry in entries:
+            data = read(site, entry["url"])
+            assert entry["revision"] == hashlib.sha256(data).hexdigest()[:16], entry["url"]
+    for entry in precache["shared"]:
+        assert entry["revision"] is None and re.search(r"\.[0-9a-f]{12}\.", entry["url"])
+        assert read(site, entry["url"])
+
+
+def test_every_asset_a_page_loads_is_precached(site):
+    shared = {e["url"] for e in site["precache"]["shared"]}
+    for lang, entries in site["precache"]["langs"].items():
+        own = {e["url"] for e in entries}
+        for page in PAGES:
+            for url in parse(read(site, f"/{lang}/{page}")).loads:
+                if url != "/favicon.ico" and "apple-touch-icon" not in url:
+                    assert url in shared | own, (lang, page, url)
+
+
+def test_service_worker_embeds_the_precache_list(site):
+    sw = read(site, "/sw.js").decode()
+    first_line = sw.split("\n", 1)[0]
+    assert first_line.startswith("self.SIMEXIT_PRECACHE = ")
+    embedded = json.loads(first_line[len("self.SIMEXIT_PRECACHE = "):-1])
+    assert embedded == site["precache"]
+    assert "addEventListener('fetch'" in sw
+
+
+@pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
+def test_web_app_manifest_has_what_installation_needs(site, lang):
+    manifest = json.loads(read(site, f"/{lang}/manifest.webmanifest"))
+    for key in ("id", "name", "short_name", "description", "start_url", "scope", "display",
+                "theme_color", "background_color", "icons", "screenshots", "shortcuts", "lang"):
+        assert manifest.get(key), key
+    assert manifest["display"] == "standalone" and manifest["lang"] == i18n.HTML_LANG[lang]
+    sizes = {(i["sizes"], i.get("purpose", "any")) for i in manifest["icons"]}
+    assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
+    assert any(s["form_factor"] == "narrow" for s in manifest["screenshots"])
+    assert [s["url"] for s in manifest["shortcuts"]] == [f"/{lang}/{op}/" for op in OPERATORS]
+    for icon in manifest["icons"] + manifest["screenshots"]:
+        assert read(site, icon["src"])
+
+
+def test_text_files_have_compressed_twins(site):
+    for url in ("/sw.js", "/en/index.html", "/en/manifest.webmanifest"):
+        path = site["dir"] / url.lstrip("/")
+        assert path.with_name(path.name + ".gz").exists()
+        assert path.with_name(path.name + ".br").exists()
+
+
+def test_build_is_deterministic(site, tmp_path):
+    again = tmp_path / "again"
+    build.build_site(site["app"], str(again))
+
+    def digests(root):
+        out = {}
+        for dirpath, _, files in os.walk(root):
+            for name in files:
+                path = os.path.join(dirpath, name)
+                with open(path, "rb") as f:
+                    out[os.path.relpath(path, root)] = hashlib.sha256(f.read()).hexdigest()
+        return out
+
+    assert digests(site["dir"]) == digests(again)
+
+
+def test_fingerprint_marks_the_build_fresh(site):
+    assert not build.is_stale(str(site["dir"]))
+    assert build.is_stale(str(site["dir"] / "missing"))
+
+
+def test_guide_pages_show_facts_with_source_and_date(site):
+    html = read(site, "/en/azercell/").decode()
+    assert 'href="tel:*1111"' in html
+    assert "https://www.azercell.com/en/help/simcard_operations/line_activation/" in html
+    assert "verified November 23, 2026" in html
+    nar = read(site, "/en/nar/").decode()
+    assert "Not known" in nar and "tel:102" not in nar and "tel:101" not in nar
+
+
+def test_build_command_writes_to_out(runner, tmp_path):
+    result = runner.invoke(args=["build", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "languages" in result.output
+    assert (tmp_path / "out" / "en" / "azercell" / "index.html").exists()
+
+
+def test_build_command_reports_content_errors(runner, tmp_path, monkeypatch):
+    from webapp import content
+
+    broken = tmp_path / "content"
+    import shutil
+
+    shutil.copytree(content.CONTENT_DIR, broken)
+    facts = broken / "facts.toml"
+    facts.write_text(facts.read_text().replace("verified = 2026-11-23", 'verified = "soon"', 1))
+    monkeypatch.setattr(content, "CONTENT_DIR", str(broken))
+    monkeypatch.setattr(content.load, "__defaults__", (str(broken),))
+    result = runner.invoke(args=["build", "--out", str(tmp_path / "out")])
+    assert result.exit_code != 0
+    assert "facts.toml" in result.output and "'verified'" in result.output
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,157 @@
+"""Content files: the real ones load, and every kind of mistake stops the build by name."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+
+import pytest
+
+from webapp import content
+
+OPERATOR_HOTLINE_FORBIDDEN = {"100", "101", "102"}  # 101 is fire, 102 police (facts §7)
+
+
+@pytest.fixture(scope="module")
+def real():
+    return content.load()
+
+
+def test_real_content_loads(real):
+    assert list(real.operators) == list(content.OPERATORS)
+    assert set(real.sections) == set(content.SECTIONS)
+    for guide in real.operators.values():
+        assert len(guide.steps) >= 5
+        assert guide.hotline in real.facts and guide.prefixes in real.facts
+
+
+def test_every_fact_has_a_source_and_verified_date(real):
+    for fact in real.facts.values():
+        assert fact.source.startswith(("https://", "http://")), fact.id
+        assert fact.verified.year >= 2026, fact.id
+        assert fact.confidence in {"high", "medium"}, fact.id
+
+
+def test_sources_come_from_the_shared_facts_sheet(real):
+    sheet_path = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "facts",
+                              "azerbaijan-sim.md")
+    if not os.path.exists(sheet_path):
+        pytest.skip("shared/facts is not beside the repository")
+    with open(sheet_path, encoding="utf-8") as f:
+        sheet = f.read()
+    for fact in real.facts.values():
+        assert fact.source in sheet, f"{fact.id}: source not in the facts sheet"
+
+
+def test_no_operator_hotline_is_an_emergency_number(real):
+    for guide in real.operators.values():
+        hotline = real.facts[guide.hotline]
+        assert hotline.value not in OPERATOR_HOTLINE_FORBIDDEN
+    assert real.facts["azercell-contact-centre"].value == "*1111"
+    assert real.facts["bakcell-information-centre"].value == "555"
+    assert not real.facts["nar-call-centre"].known  # never guessed
+
+
+def test_unknown_facts_have_no_value_and_point_to_an_official_channel(real):
+    unknown = [f for f in real.facts.values() if not f.known]
+    assert unknown, "the facts sheet lists things we could not find"
+    for fact in unknown:
+        assert fact.value is None and fact.note, fact.id
+
+
+def test_prose_carries_no_bare_numbers(real):
+    """Numbers, prices and periods live in facts (with sources), not in prose."""
+    texts = []
+    for guide in [*real.operators.values(), *real.sections.values()]:
+        texts += [guide.summary]
+        for step in guide.steps:
+            texts += [step.title, step.body or "", step.tip or "", *step.items]
+            for option in step.options:
+                texts += [option.title, option.body or "", *option.can, *option.cannot]
+        for q in guide.questions:
+            texts += [q.question, q.answer, *q.items]
+    for text in texts:
+        bare = content.FACT_RE.sub("", text)
+        assert not re.search(r"\d", bare), text
+
+
+def test_fact_placeholders_are_listed_under_their_step(real):
+    step = next(s for s in real.operators["azercell"].steps if s.id == "confirm-operator")
+    assert "prefix-azercell" in step.facts and "mnp" in step.facts
+
+
+# -- bad files ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def content_copy(tmp_path):
+    target = tmp_path / "content"
+    shutil.copytree(content.CONTENT_DIR, target)
+    return target
+
+
+def edit(path, old, new, count=1):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+BAD_EDITS = [
+    # (file, old text, new text, expected file, expected entry, expected field)
+    ("facts.toml", 'source = "https://www.azercell.com/en/help/simcard_operations/line_activation/"\n',
+     "", "facts.toml", "fact 'azercell-contact-centre'", "source"),
+    ("facts.toml", "verified = 2026-11-23", 'verified = "23.11.2026"', "facts.toml",
+     "fact 'azercell-contact-centre'", "verified"),
+    ("facts.toml", "verified = 2026-11-23", "verified = 2026-13-23", "facts.toml", "(file)",
+     "(syntax)"),
+    ("facts.toml", 'value = "*1111"\n', "", "facts.toml", "fact 'azercell-contact-centre'",
+     "value"),
+    ("facts.toml", 'confidence = "high"', 'confidence = "low"', "facts.toml",
+     "fact 'azercell-contact-centre'", "confidence"),
+    ("facts.toml", 'source = "https://www.azercell.com/en/help/simcard_operations/line_activation/"',
+     'source = "www.azercell.com"', "facts.toml", "fact 'azercell-contact-centre'", "source"),
+    ("operators/azercell.toml", 'title = "Make sure your number is with Azercell"\n', "",
+     "operators/azercell.toml", "step 'confirm-operator'", "title"),
+    ("operators/azercell.toml", "{fact:prefix-azercell}", "{fact:no-such-fact}",
+     "operators/azercell.toml", "step 'confirm-operator'", "text"),
+    ("operators/azercell.toml", 'hotline = "azercell-contact-centre"', 'hotline = "nope"',
+     "operators/azercell.toml", "(file)", "hotline"),
+    ("operators/azercell.toml", 'id = "azercell"', 'id = "azercel"', "operators/azercell.toml",
+     "(file)", "id"),
+    ("operators/azercell.toml", 'id = "documents"', 'id = "confirm-operator"',
+     "operators/azercell.toml", "(file)", "step"),
+    ("operators/azercell.toml", 'id = "confirm-operator"', 'id = "confirm-operator"\ncolour = 1',
+     "operators/azercell.toml", "step 'confirm-operator'", "colour"),
+    ("faq.toml", "[[question]]", "[[question]]\nid = 3\n", "faq.toml", "(file)", "(syntax)"),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "where", "entry", "field"), BAD_EDITS)
+def test_bad_content_names_file_entry_and_field(content_copy, file, old, new, where, entry, field):
+    edit(content_copy / file, old, new)
+    with pytest.raises(content.ContentError) as info:
+        content.load(str(content_copy))
+    error = info.value
+    assert error.path == str(content_copy / where)
+    assert error.entry == entry
+    assert error.field == field
+    assert str(content_copy / where) in str(error) and f"'{field}'" in str(error)
+
+
+def test_unknown_operator_file_stops_the_build(content_copy):
+    shutil.copy(content_copy / "operators" / "nar.toml", content_copy / "operators" / "naxtel.toml")
+    with pytest.raises(content.ContentError, match="unknown operator 'naxtel'"):
+        content.load(str(content_copy))
+
+
+def test_missing_operator_file_stops_the_build(content_copy):
+    os.remove(content_copy / "operators" / "bakcell.toml")
+    with pytest.raises(content.ContentError, match="file is missing"):
+        content.load(str(content_copy))
+
+
+def test_an_unknown_fact_may_not_carry_a_guess(content_copy):
+    edit(content_copy / "facts.toml", 'id = "nar-call-centre"', 'id = "nar-call-centre"\nvalue = "102"')
+    with pytest.raises(content.ContentError, match="never guess"):
+        content.load(str(content_copy))

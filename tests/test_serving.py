@@ -1,0 +1,97 @@
+"""Serving the build: WhiteNoise cache rules, compression, language redirect, security headers."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+import pytest
+
+from webapp import create_app
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """An app that builds its site on start-up, as `flask run` or gunicorn would."""
+    tmp = tmp_path_factory.mktemp("served")
+    config = {"TESTING": True, "BUILD_DIR": str(tmp / "build"), "BUILD_ON_START": True,
+              "INSTANCE_PATH": str(tmp / "instance"), "DATABASE_URL": f"sqlite:///{tmp / 'db'}"}
+    app = create_app(config)
+    return app.test_client()
+
+
+def fetch(client, url, **kwargs):
+    """GET, reading and closing the body (WhiteNoise answers with an open file)."""
+    return client.get(url, buffered=True, **kwargs)
+
+
+def asset_url(client, kind):
+    html = fetch(client, "/en/").get_data(as_text=True)
+    return re.search(rf'"(/assets/app\.[0-9a-f]{{12}}\.{kind})"', html).group(1)
+
+
+def test_start_up_builds_the_missing_site(served):
+    response = fetch(served, "/en/azercell/")
+    assert response.status_code == 200
+    assert "Azercell" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("kind", ["css", "js"])
+def test_hashed_assets_are_cached_for_a_year(served, kind):
+    response = fetch(served, asset_url(served, kind))
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "max-age=315360000, public, immutable" or \
+        "immutable" in response.headers["Cache-Control"]
+
+
+@pytest.mark.parametrize("url", ["/en/", "/zh-hans/faq/", "/sw.js", "/en/manifest.webmanifest"])
+def test_html_service_worker_and_manifest_revalidate(served, url):
+    response = fetch(served, url)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-cache"
+
+
+def test_manifest_media_type(served):
+    assert fetch(served, "/en/manifest.webmanifest").mimetype == "application/manifest+json"
+
+
+def test_precompressed_files_are_served(served):
+    response = fetch(served, "/en/", headers={"Accept-Encoding": "br, gzip"})
+    assert response.headers["Content-Encoding"] == "br"
+    assert "Accept-Encoding" in response.headers["Vary"]
+    response = fetch(served, "/en/", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+
+
+@pytest.mark.parametrize(("accept", "target"), [
+    ("zh-CN,zh;q=0.9,en;q=0.8", "/zh-hans/"),
+    ("zh-Hans", "/zh-hans/"),
+    ("en-GB,en;q=0.9", "/en/"),
+    ("de-DE,fr;q=0.8", "/en/"),
+    ("", "/en/"),
+])
+def test_root_redirects_to_the_best_language(served, accept, target):
+    response = fetch(served, "/", headers={"Accept-Language": accept} if accept else {})
+    assert response.status_code == 302
+    assert response.headers["Location"] == target
+    assert "Accept-Language" in response.headers["Vary"]
+
+
+def test_language_without_slash_redirects(served):
+    response = fetch(served, "/en")
+    assert response.status_code in (301, 302)
+    assert urljoin("http://localhost/en", response.headers["Location"]) == "http://localhost/en/"
+
+
+@pytest.mark.parametrize("url", ["/en/", "/sw.js", "/api/push/key", "/nope/"])
+def test_security_headers_on_every_response_type(served, url):
+    response = fetch(served, url)
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "object-src 'none'" in csp
+    assert "frame-ancestors 'none'" in csp and "base-uri 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_unknown_language_is_not_found(served):
+    assert fetch(served, "/xx/").status_code == 404
