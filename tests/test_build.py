@@ -13,7 +13,8 @@ import pytest
 from webapp import build, i18n
 from webapp.content import OPERATORS
 
-PAGES = ["", *[f"{op}/" for op in OPERATORS], "prepare/", "aftercare/", "faq/", "sources/", "offline/"]
+PAGES = ["", *[f"{op}/" for op in OPERATORS], *[f"{op}/clerk/" for op in OPERATORS], "prepare/",
+         "aftercare/", "faq/", "finder/", "sources/", "offline/"]
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from . import REPO_ROOT
 from .i18n import LANGUAGES, TRANSLATIONS_DIR
 
 POT_FILE = os.path.join(TRANSLATIONS_DIR, "messages.pot")
-EXTRACT_ARGS = ["-F", os.path.join(REPO_ROOT, "babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "-k", "fact_text",
+EXTRACT_ARGS = ["-F", os.path.join(REPO_ROOT, "babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "-k", "fact_text", "-k", "N_",
                 "--add-comments=TRANSLATORS:", "--add-location=file", "--sort-by-file",
                 "--project=SIM Exit", "--copyright-holder=SIM Exit", "--no-wrap"]
 #: Locales with a catalog: every language except the source language.

@@ -14,12 +14,12 @@ from flask import Blueprint, Flask, abort, current_app, g, redirect, render_temp
 from flask_babel import format_date, gettext, ngettext
 from markupsafe import Markup, escape
 
-from . import assets, content, i18n
+from . import assets, clerk_card, content, i18n, numbers
 
 bp = Blueprint("pages", __name__, url_prefix="/<lang_code>")
 
-#: Pages of each language besides the operator guides, by endpoint.
-PAGES: tuple[str, ...] = ("index", "prepare", "aftercare", "faq", "sources", "offline")
+#: Pages of each language besides the operator guides and clerk cards, by endpoint.
+PAGES: tuple[str, ...] = ("index", "prepare", "aftercare", "faq", "finder", "sources", "offline")
 
 
 @bp.url_defaults
@@ -53,6 +53,20 @@ def index():
 def operator(operator):
     guide = site_content().operators[operator]
     return render_template("guide.html", guide=guide, page_id=operator, operator=guide)
+
+
+@bp.route("/<any(azercell, bakcell, nar):operator>/clerk/")
+def clerk(operator):
+    guide = site_content().operators[operator]
+    return render_template("clerk.html", operator=guide, page_id=f"{operator}-clerk",
+                           cards=clerk_card.cards(guide.name, i18n.LANGUAGES[g.lang_code]))
+
+
+@bp.route("/finder/")
+def finder():
+    c = site_content()
+    return render_template("finder.html", page_id="finder",
+                           table=numbers.prefix_table(c.facts, c.operators))
 
 
 @bp.route("/prepare/", endpoint="prepare", defaults={"section": "prepare"})
@@ -89,6 +103,7 @@ def page_urls(lang_code: str) -> list[str]:
     """Every page URL of one language, in a stable order: what the build renders."""
     endpoints = [("pages.index", {})]
     endpoints += [("pages.operator", {"operator": op}) for op in content.OPERATORS]
+    endpoints += [("pages.clerk", {"operator": op}) for op in content.OPERATORS]
     endpoints += [(f"pages.{name}", {}) for name in PAGES if name != "index"]
     return [url_for(endpoint, lang_code=lang_code, **values) for endpoint, values in endpoints]
 

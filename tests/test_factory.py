@@ -1,0 +1,35 @@
+"""The app factory: configuration in, nothing built unless asked."""
+
+from __future__ import annotations
+
+from webapp import create_app
+
+
+def test_config_is_taken_from_the_test_mapping(app):
+    assert app.testing
+    assert app.config["BUILD_ON_START"] is False
+
+
+def test_settings_come_from_simexit_environment_variables(monkeypatch, tmp_path):
+    monkeypatch.setenv("SIMEXIT_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("SIMEXIT_BUILD_DIR", str(tmp_path / "build"))
+    monkeypatch.setenv("SIMEXIT_BUILD_ON_START", "false")
+    monkeypatch.setenv("SIMEXIT_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    app = create_app()
+    assert app.config["BUILD_DIR"] == str(tmp_path / "build")
+    assert app.config["BUILD_ON_START"] is False
+    assert app.instance_path == str(tmp_path / "instance")
+    assert not (tmp_path / "build" / "en").exists()
+
+
+def test_start_up_build_is_skipped_when_fresh(tmp_path, monkeypatch):
+    from webapp import build
+
+    config = {"TESTING": True, "BUILD_DIR": str(tmp_path / "build"), "BUILD_ON_START": True,
+              "INSTANCE_PATH": str(tmp_path / "i"), "DATABASE_URL": f"sqlite:///{tmp_path / 'db'}"}
+    create_app(config)
+    assert (tmp_path / "build" / "en" / "index.html").exists()
+    calls = []
+    monkeypatch.setattr(build, "build_site", lambda *a: calls.append(a))
+    create_app(config)
+    assert calls == []

@@ -1,0 +1,66 @@
+"""The "Show to the clerk" cards: what to say at the counter, in Azerbaijani and Russian.
+
+Each line is rendered in Azerbaijani (large), Russian (beneath) and the reader's own
+language (small print), from the same catalogs as every other string.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import force_locale, gettext
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated later, in several locales."""
+    return message
+
+
+#: The languages of the counter: staff speak Azerbaijani and often Russian.
+COUNTER_LOCALES = ("az", "ru")
+
+#: TRANSLATORS: shown to shop staff; keep it polite and plain.
+TERMINATE_LINES = (
+    N_("Hello. I want to terminate my contract and cancel this number for good, not only "
+       "block the line."),
+    N_("Here is my passport, and my registration card or residence permit if I have one."),
+    N_("Please refund or transfer the remaining balance, if that is possible."),
+    N_("Please give me a written confirmation that the contract is terminated and the number "
+       "is cancelled."),
+)
+OFFICE_LINES = (
+    N_("Where is the nearest %(operator)s office where I can close my number?"),
+    N_("Could you write down the address or show it to me on a map, please?"),
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    counter: tuple[tuple[str, str], ...]  # (locale, text) for each counter language
+    own: str | None  # the reader's language, when it is not a counter language
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    title: str
+    lines: tuple[Line, ...]
+
+
+def _line(message: str, operator: str, own_locale: str) -> Line:
+    counter = []
+    for locale in COUNTER_LOCALES:
+        with force_locale(locale):
+            counter.append((locale, gettext(message, operator=operator)))
+    own = None if own_locale in COUNTER_LOCALES else gettext(message, operator=operator)
+    return Line(tuple(counter), own)
+
+
+def cards(operator: str, own_locale: str) -> tuple[Card, ...]:
+    """Both cards for one operator, rendered for a reader of ``own_locale``."""
+    return (
+        Card("terminate", gettext("At the counter"),
+             tuple(_line(m, operator, own_locale) for m in TERMINATE_LINES)),
+        Card("office", gettext("Finding an office"),
+             tuple(_line(m, operator, own_locale) for m in OFFICE_LINES)),
+    )
