@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-
 import pytest
 
 from webapp import content, numbers
@@ -34,15 +29,3 @@ def test_national_prefixes(value, codes):
 def test_a_fact_without_prefixes_is_an_error():
     with pytest.raises(ValueError):
         numbers.national_prefixes("Since 2012 and later")
-
-
-def test_lookup_in_the_browser_code(table):
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed: the finder's JavaScript unit tests need it")
-    test_file = os.path.join(os.path.dirname(__file__), "js", "number-finder.test.js")
-    result = subprocess.run([node, "--test", test_file], capture_output=True, text=True,
-                            env={**os.environ, "SIMEXIT_PREFIX_TABLE": json.dumps(table)},
-                            timeout=60)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "# fail 0" in result.stdout

@@ -68,6 +68,10 @@ def test_precompressed_files_are_served(served):
     ("zh-Hans", "/zh-hans/"),
     ("en-GB,en;q=0.9", "/en/"),
     ("de-DE,fr;q=0.8", "/en/"),
+    ("ru-RU,ru;q=0.9,en;q=0.5", "/ru/"),
+    ("az-AZ", "/az/"),
+    ("az-Latn-AZ,ru;q=0.5", "/az/"),
+    ("zh-TW", "/zh-hans/"),
     ("", "/en/"),
 ])
 def test_root_redirects_to_the_best_language(served, accept, target):

@@ -68,7 +68,8 @@ def static_host_headers() -> str:
 
 def static_host_redirects() -> str:
     """The ``_redirects`` file: ``/`` by browser language, where the host supports it."""
-    return "/  /zh-hans/  302  Language=zh\n/  /en/  302\n"
+    return ("/  /az/  302  Language=az\n/  /ru/  302  Language=ru\n"
+            "/  /zh-hans/  302  Language=zh\n/  /en/  302\n")
 
 
 def init_app(app: Flask) -> None:

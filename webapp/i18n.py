@@ -18,6 +18,8 @@ from . import REPO_ROOT
 #: English is the source language; every other catalog must be complete.
 LANGUAGES: dict[str, str] = {
     "en": "en",
+    "az": "az",
+    "ru": "ru",
     "zh-hans": "zh_Hans",
 }
 DEFAULT_LANG = "en"
@@ -29,12 +31,16 @@ LOCALES: tuple[str, ...] = tuple(LANGUAGES.values())
 #: Each language's own name, shown in the switcher (never translated).
 NATIVE_NAMES: dict[str, str] = {
     "en": "English",
+    "az": "Azərbaycanca",
+    "ru": "Русский",
     "zh-hans": "简体中文",
 }
 
 #: BCP 47 tags for <html lang> and hreflang.
 HTML_LANG: dict[str, str] = {
     "en": "en",
+    "az": "az",
+    "ru": "ru",
     "zh-hans": "zh-Hans",
 }
 
@@ -51,16 +57,18 @@ def get_locale() -> str:
 def best_lang_code(accept_language_header=None) -> str:
     """The best URL language code for the request's ``Accept-Language``."""
     accept = accept_language_header if accept_language_header is not None else request.accept_languages
-    best = accept.best_match(list(HTML_LANG.values()) + ["zh-CN", "zh-SG", "zh", "en"])
+    # Simplified Chinese is the only Chinese we have: any zh tag is better served by it.
+    aliases = {"zh-cn": "zh-hans", "zh-sg": "zh-hans", "zh": "zh-hans", "zh-tw": "zh-hans",
+               "zh-hk": "zh-hans", "zh-hant": "zh-hans", "az-latn": "az"}
+    offered = list(HTML_LANG.values()) + list(aliases)
+    best = accept.best_match(offered)
     if best is None:
         return DEFAULT_LANG
     lowered = best.lower()
     for code, tag in HTML_LANG.items():
         if tag.lower() == lowered:
             return code
-    if lowered.startswith("zh"):
-        return "zh-hans"
-    return DEFAULT_LANG
+    return aliases.get(lowered, DEFAULT_LANG)
 
 
 def init_app(app: Flask) -> None:

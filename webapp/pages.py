@@ -15,8 +15,13 @@ from flask_babel import format_date, gettext, ngettext
 from markupsafe import Markup, escape
 
 from . import assets, clerk_card, content, i18n, numbers
+from .push import schedule
 
 bp = Blueprint("pages", __name__, url_prefix="/<lang_code>")
+
+#: The reminder plan's rules, for the page's calendar file (the server's plan uses the same).
+REMINDER_RULES = [{"kind": r.kind, "day_offset": r.day_offset, "time": r.local_time.strftime("%H:%M")}
+                  for r in schedule.RULES]
 
 #: Pages of each language besides the operator guides and clerk cards, by endpoint.
 PAGES: tuple[str, ...] = ("index", "prepare", "aftercare", "faq", "finder", "sources", "offline")
@@ -72,7 +77,8 @@ def finder():
 @bp.route("/prepare/", endpoint="prepare", defaults={"section": "prepare"})
 @bp.route("/aftercare/", endpoint="aftercare", defaults={"section": "aftercare"})
 def section(section):
-    return render_template("guide.html", guide=site_content().sections[section], page_id=section)
+    return render_template("guide.html", guide=site_content().sections[section], page_id=section,
+                           operator=None)
 
 
 @bp.route("/faq/")
@@ -146,6 +152,7 @@ def init_app(app: Flask) -> None:
         return {
             "lang_code": lang_code,
             "html_lang": i18n.HTML_LANG[lang_code],
+            "locale": i18n.LANGUAGES[lang_code],
             "languages": i18n.LANGUAGES,
             "native_names": i18n.NATIVE_NAMES,
             "html_langs": i18n.HTML_LANG,
@@ -153,6 +160,7 @@ def init_app(app: Flask) -> None:
             "facts": site_content().facts,
             "fact_text": fact_text,
             "progress_texts": progress_texts,
+            "reminder_rules": REMINDER_RULES,
             "all_operators": content.OPERATORS,
             "operator_names": {op: guide.name for op, guide in site_content().operators.items()},
         }

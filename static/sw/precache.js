@@ -11,6 +11,8 @@
 'use strict';
 
 const PRECACHE = 'simexit-precache';
+/** Caches of ours that outlive a build: the precache and the reminder plan's state. */
+const KEEP_CACHES = [PRECACHE, 'simexit-state'];
 const MANIFEST = self.SIMEXIT_PRECACHE;
 const DEBUG = self.location.hostname === 'localhost';
 
@@ -82,7 +84,7 @@ function onActivate (event) {
     const requests = await cache.keys();
     await Promise.all(requests.filter((r) => !wanted.has(r.url)).map((r) => cache.delete(r)));
     const names = await caches.keys();
-    await Promise.all(names.filter((n) => n.startsWith('simexit-') && n !== PRECACHE).map((n) => caches.delete(n)));
+    await Promise.all(names.filter((n) => n.startsWith('simexit-') && KEEP_CACHES.indexOf(n) === -1).map((n) => caches.delete(n)));
     await self.clients.claim();
     log('activated', MANIFEST.version);
   })());

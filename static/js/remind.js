@@ -1,0 +1,315 @@
+/**
+ * "Remind me": push reminders around the day the number is closed, or the same
+ * plan as a calendar file built on the device (works offline, sends nothing).
+ *
+ * The plan's id and secret token live in Cache Storage ("simexit-state"), where
+ * the service worker can read them too (for the notification's "Done" action).
+ */
+const planState = {
+  cache: 'simexit-state',
+  url: '/__simexit/plan',
+  get () {
+    if (!window.caches) { return Promise.resolve(null); }
+    return caches.open(this.cache).then((c) => c.match(this.url)).then((r) => (r ? r.json() : null))
+      .catch(() => null);
+  },
+  set (value) {
+    return caches.open(this.cache).then((c) => c.put(this.url, new Response(JSON.stringify(value),
+      { headers: { 'Content-Type': 'application/json' } })));
+  },
+  clear () {
+    return caches.open(this.cache).then((c) => c.delete(this.url)).catch(() => false);
+  }
+};
+
+function base64UrlToBytes (text) {
+  const padded = (text + '==='.slice((text.length + 3) % 4)).replace(/-/g, '+').replace(/_/g, '/');
+  const raw = window.atob(padded);
+  return Uint8Array.from(raw, (c) => c.charCodeAt(0));
+}
+
+/** YYYY-MM-DD of a local date. */
+function isoDay (date) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return date.getFullYear() + '-' + pad(date.getMonth() + 1) + '-' + pad(date.getDate());
+}
+
+/**
+ * The plan's reminders as device-local Date objects, from the server's rules
+ * (rendered into the page), skipping those already past. Pure: testable in node.
+ */
+function localPlan (day, rules, now) {
+  const parts = day.split('-').map(Number);
+  return rules.map((rule) => {
+    const hm = rule.time.split(':').map(Number);
+    const due = new Date(parts[0], parts[1] - 1, parts[2] + rule.day_offset, hm[0], hm[1]);
+    return { kind: rule.kind, due: due };
+  }).filter((item) => item.due > now);
+}
+
+/** An iCalendar file with one event and alarm per reminder (floating local times). */
+function buildIcs (items, texts, title, stamp) {
+  const fmt = (d) => isoDay(d).replace(/-/g, '') + 'T' +
+    String(d.getHours()).padStart(2, '0') + String(d.getMinutes()).padStart(2, '0') + '00';
+  const escape = (s) => String(s).replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\n/g, '\\n');
+  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//SIM Exit//Reminders//EN', 'CALSCALE:GREGORIAN'];
+  items.forEach((item) => {
+    const end = new Date(item.due.getTime() + 30 * 60000);
+    lines.push('BEGIN:VEVENT', 'UID:simexit-' + item.kind + '-' + fmt(item.due) + '@sim-exit',
+      'DTSTAMP:' + stamp, 'DTSTART:' + fmt(item.due), 'DTEND:' + fmt(end),
+      'SUMMARY:' + escape(title + ' — ' + texts[item.kind]),
+      'BEGIN:VALARM', 'ACTION:DISPLAY', 'DESCRIPTION:' + escape(texts[item.kind]), 'TRIGGER:PT0M',
+      'END:VALARM', 'END:VEVENT');
+  });
+  lines.push('END:VCALENDAR');
+  return lines.join('\r\n') + '\r\n';
+}
+
+class Remind extends Component {
+  static moduleName = 'remind';
+
+  constructor ($root) {
+    super($root);
+    this.rules = JSON.parse($root.getAttribute('data-rules'));
+    this.locale = $root.getAttribute('data-locale');
+    this.htmlLang = $root.getAttribute('data-html-lang');
+    this.timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+    this.$date = $root.querySelector('[data-remind-date]');
+    this.$operator = $root.querySelector('[data-remind-operator]');
+    this.$check = $root.querySelector('[data-remind-check]');
+    this.$message = $root.querySelector('[data-remind-message]');
+    this.$plan = $root.querySelector('[data-remind-plan]');
+    this.$list = $root.querySelector('[data-remind-list]');
+    const today = new Date();
+    this.$date.min = isoDay(today);
+    this.$date.max = isoDay(new Date(today.getFullYear() + 1, today.getMonth(), today.getDate()));
+    this.$date.addEventListener('change', () => this.preview());
+    this.$operator.addEventListener('change', () => this.preview());
+    $root.querySelector('[data-remind-form]').addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.subscribe();
+    });
+    $root.querySelector('[data-remind-calendar]').addEventListener('click', () => this.calendar());
+    $root.querySelector('[data-remind-cancel]').addEventListener('click', () => this.cancel());
+    $root.hidden = false;
+    this.explainSupport();
+    // Fetched now, so that subscribe() runs straight after the tap (iOS needs the gesture).
+    this.keyPromise = fetch('/api/push/key').then((r) => r.json()).then((d) => d.publicKey).catch(() => null);
+    this.restore();
+  }
+
+  pushSupported () {
+    return 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
+  }
+
+  isIosBrowser () {
+    const ua = navigator.userAgent;
+    const ios = /iPhone|iPad|iPod/.test(ua) || (ua.indexOf('Macintosh') !== -1 && navigator.maxTouchPoints > 1);
+    return ios && window.navigator.standalone !== true;
+  }
+
+  explainSupport () {
+    if (this.isIosBrowser()) {
+      this.say(this.t('ios'));
+    } else if (!this.pushSupported()) {
+      this.say(this.t('unsupported'));
+    } else if (Notification.permission === 'denied') {
+      this.say(this.t('denied'));
+    }
+  }
+
+  say (text) {
+    this.$message.textContent = text || '';
+  }
+
+  choice () {
+    return { operator: this.$operator.value, date: this.$date.value, timezone: this.timezone };
+  }
+
+  formatDay (iso) {
+    const parts = iso.split('-').map(Number);
+    return new Intl.DateTimeFormat(this.htmlLang, { dateStyle: 'full' })
+      .format(new Date(parts[0], parts[1] - 1, parts[2]));
+  }
+
+  preview () {
+    this.$check.textContent = '';
+    const choice = this.choice();
+    if (!choice.date) { return; }
+    if (!localPlan(choice.date, this.rules, new Date()).length) {
+      this.$check.textContent = this.t('past');
+      return;
+    }
+    const query = new URLSearchParams(choice).toString();
+    fetch('/api/plan-preview?' + query).then((r) => (r.ok ? r.json() : null)).then((data) => {
+      if (!data || data.working_day.ok || this.$date.value !== choice.date) { return; }
+      const suggested = data.working_day.suggested;
+      const $text = document.createElement('span');
+      $text.textContent = this.t(data.working_day.reason).replace('{date}', this.formatDay(suggested)) + ' ';
+      const $use = document.createElement('button');
+      $use.type = 'button';
+      $use.className = 'button button--secondary button--small';
+      $use.textContent = this.t('use-suggested').replace('{date}', this.formatDay(suggested));
+      $use.addEventListener('click', () => { this.$date.value = suggested; this.preview(); });
+      this.$check.append($text, $use);
+    }).catch(() => { /* offline: the working-day check needs the server */ });
+  }
+
+  async subscribe () {
+    this.say('');
+    const choice = this.choice();
+    if (!choice.date || !this.$date.checkValidity()) {
+      this.$date.reportValidity();
+      return;
+    }
+    if (this.isIosBrowser()) { this.say(this.t('ios')); return; }
+    if (!this.pushSupported()) { this.say(this.t('unsupported')); return; }
+    if (!navigator.onLine) { this.say(this.t('offline')); return; }
+    const permission = await Notification.requestPermission();
+    if (permission !== 'granted') { this.say(this.t('denied')); return; }
+    try {
+      const registration = await navigator.serviceWorker.ready;
+      const subscription = await this.currentSubscription(registration, true);
+      const response = await fetch('/api/reminders', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(Object.assign({ subscription: subscription.toJSON(), locale: this.locale }, choice))
+      });
+      if (!response.ok) {
+        this.say(response.status === 400 && !localPlan(choice.date, this.rules, new Date()).length
+          ? this.t('past') : this.t('error'));
+        return;
+      }
+      const plan = await response.json();
+      await planState.set({ id: plan.id, token: plan.token, endpoint: subscription.endpoint });
+      this.render(plan);
+    } catch (error) {
+      this.say(this.t('error'));
+    }
+  }
+
+  async currentSubscription (registration, create) {
+    const existing = await registration.pushManager.getSubscription();
+    if (existing || !create) { return existing; }
+    const key = await this.keyPromise || await fetch('/api/push/key').then((r) => r.json()).then((d) => d.publicKey);
+    return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: base64UrlToBytes(key) });
+  }
+
+  api (state, path, options) {
+    return fetch('/api/reminders/' + encodeURIComponent(state.id) + (path || ''), Object.assign({
+      headers: { Authorization: 'Bearer ' + state.token, 'Content-Type': 'application/json' }
+    }, options || {}));
+  }
+
+  /** On launch: show the stored plan, follow a changed subscription, apply ?done=. */
+  async restore () {
+    const state = await planState.get();
+    if (!state) { return; }
+    try {
+      let response = await this.api(state);
+      if (response.status === 404) { await planState.clear(); return; }
+      if (!response.ok) { return; }
+      let plan = await response.json();
+      this.render(plan);
+      const done = new URLSearchParams(window.location.search).get('done');
+      if (done) {
+        response = await this.api(state, '/done/' + encodeURIComponent(done), { method: 'POST' });
+        if (response.ok) { plan = await response.json(); this.render(plan); }
+        window.history.replaceState(null, '', window.location.pathname + window.location.hash);
+      }
+      await this.followSubscription(state);
+    } catch (error) { /* offline: the stored plan is shown next time */ }
+  }
+
+  /** Chrome does not reliably fire pushsubscriptionchange: compare and move the plan. */
+  async followSubscription (state) {
+    if (!this.pushSupported() || Notification.permission !== 'granted') { return; }
+    const registration = await navigator.serviceWorker.ready;
+    const subscription = await this.currentSubscription(registration, true);
+    if (subscription.endpoint === state.endpoint) { return; }
+    const response = await this.api(state, '/subscription', {
+      method: 'PUT', body: JSON.stringify({ subscription: subscription.toJSON() })
+    });
+    if (response.ok) {
+      await planState.set(Object.assign({}, state, { endpoint: subscription.endpoint }));
+    }
+  }
+
+  render (plan) {
+    this.$list.textContent = '';
+    const when = new Intl.DateTimeFormat(this.htmlLang, { dateStyle: 'medium', timeStyle: 'short' });
+    plan.reminders.forEach((item) => {
+      const $item = document.createElement('li');
+      $item.className = 'remind__item';
+      const state = item.state === 'pending' ? '' : ' (' + this.t('state-' + item.state, item.state) + ')';
+      const $text = document.createElement('span');
+      $text.textContent = when.format(new Date(item.due)) + ': ' + this.t('kind-' + item.kind) + state;
+      $item.appendChild($text);
+      if (item.state === 'pending' || item.state === 'sent') {
+        const $done = document.createElement('button');
+        $done.type = 'button';
+        $done.className = 'button button--secondary button--small';
+        $done.textContent = this.t('done');
+        $done.addEventListener('click', () => this.markDone(item.kind));
+        $item.appendChild($done);
+      }
+      this.$list.appendChild($item);
+    });
+    this.$plan.hidden = false;
+    this.$root.setAttribute('data-plan', plan.id);
+  }
+
+  async markDone (kind) {
+    const state = await planState.get();
+    if (!state) { return; }
+    const response = await this.api(state, '/done/' + encodeURIComponent(kind), { method: 'POST' });
+    if (response.ok) { this.render(await response.json()); } else { this.say(this.t('error')); }
+  }
+
+  async cancel () {
+    const state = await planState.get();
+    try {
+      if (state) {
+        const response = await this.api(state, '', { method: 'DELETE' });
+        if (!response.ok && response.status !== 404) { this.say(this.t('error')); return; }
+      }
+      await planState.clear();
+      const registration = await navigator.serviceWorker.ready;
+      const subscription = await registration.pushManager.getSubscription();
+      if (subscription) { await subscription.unsubscribe(); }
+    } catch (error) {
+      this.say(this.t('offline'));
+      return;
+    }
+    this.$plan.hidden = true;
+    this.$root.removeAttribute('data-plan');
+    this.say(this.t('cancelled'));
+  }
+
+  calendar () {
+    const choice = this.choice();
+    if (!choice.date || !this.$date.checkValidity()) {
+      this.$date.reportValidity();
+      return;
+    }
+    const items = localPlan(choice.date, this.rules, new Date());
+    if (!items.length) { this.$check.textContent = this.t('past'); return; }
+    const texts = {};
+    this.rules.forEach((rule) => { texts[rule.kind] = this.t('kind-' + rule.kind); });
+    const name = this.$operator.options[this.$operator.selectedIndex].text;
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const ics = buildIcs(items, texts, this.t('calendar-title').replace('{operator}', name), stamp);
+    const url = URL.createObjectURL(new Blob([ics], { type: 'text/calendar' }));
+    const $link = document.createElement('a');
+    $link.href = url;
+    $link.download = this.t('calendar-file') + '.ics';
+    document.body.appendChild($link);
+    $link.click();
+    $link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  }
+}
+
+if (typeof module !== 'undefined' && module.exports) {
+  module.exports = { localPlan: localPlan, buildIcs: buildIcs, base64UrlToBytes: base64UrlToBytes };
+}
