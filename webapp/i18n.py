@@ -54,21 +54,27 @@ def get_locale() -> str:
     return LANGUAGES.get(g.get("lang_code", DEFAULT_LANG), LANGUAGES[DEFAULT_LANG])
 
 
-def best_lang_code(accept_language_header=None) -> str:
-    """The best URL language code for the request's ``Accept-Language``."""
-    accept = accept_language_header if accept_language_header is not None else request.accept_languages
+def best_lang_code(accept_language=None) -> str:
+    """The best URL language code for an ``Accept-Language`` (the request's by default).
+
+    Tags are tried in the visitor's order of preference, each from most to least
+    specific (``az-Latn-AZ``, ``az-Latn``, ``az``), so a preferred language we have
+    beats a less preferred exact match.
+    """
+    accept = accept_language if accept_language is not None else request.accept_languages
+    by_tag = {tag.lower(): code for code, tag in HTML_LANG.items()}
     # Simplified Chinese is the only Chinese we have: any zh tag is better served by it.
-    aliases = {"zh-cn": "zh-hans", "zh-sg": "zh-hans", "zh": "zh-hans", "zh-tw": "zh-hans",
-               "zh-hk": "zh-hans", "zh-hant": "zh-hans", "az-latn": "az"}
-    offered = list(HTML_LANG.values()) + list(aliases)
-    best = accept.best_match(offered)
-    if best is None:
-        return DEFAULT_LANG
-    lowered = best.lower()
-    for code, tag in HTML_LANG.items():
-        if tag.lower() == lowered:
-            return code
-    return aliases.get(lowered, DEFAULT_LANG)
+    by_tag.update({"zh": "zh-hans", "zh-cn": "zh-hans", "zh-sg": "zh-hans", "zh-tw": "zh-hans",
+                   "zh-hk": "zh-hans", "zh-hant": "zh-hans"})
+    for value, quality in accept:
+        if quality <= 0:
+            continue
+        parts = value.lower().replace("_", "-").split("-")
+        for end in range(len(parts), 0, -1):
+            code = by_tag.get("-".join(parts[:end]))
+            if code:
+                return code
+    return DEFAULT_LANG
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,82 @@
+"""The database: Flask-SQLAlchemy ``db`` and Alembic migrations (Flask-Migrate).
+
+``DATABASE_URL`` (``SIMEXIT_DATABASE_URL``) is any SQLAlchemy URL; by default a
+SQLite file in the instance folder. ``flask --app webapp db upgrade`` creates or
+migrates the schema from ``webapp/migrations/``.
+
+SQLite is made safe for a web process and a sender process side by side: WAL
+journal (readers never block the writer), a busy timeout (a writer waits for the
+other instead of failing at once) and enforced foreign keys.
+"""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
+
+MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
+#: How long a SQLite writer waits for another process's write lock, in seconds.
+SQLITE_BUSY_TIMEOUT = 15
+
+
+#: Named constraints, so later migrations can alter them (SQLite batch mode needs names).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate(directory=MIGRATIONS_DIR)
+
+
+def database_url(app: Flask) -> str:
+    """The configured URL, or a SQLite file in the instance folder."""
+    url = app.config.get("DATABASE_URL")
+    if url:
+        # Heroku-style URLs say "postgres://", which SQLAlchemy 2 no longer accepts.
+        return "postgresql://" + url[len("postgres://"):] if url.startswith("postgres://") else url
+    return "sqlite:///" + os.path.join(app.instance_path, "simexit.sqlite3")
+
+
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    # WAL with synchronous=NORMAL is durable against application crashes (not power loss
+    # of the last commit), and much faster than FULL.
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _configure_engine(engine: Engine) -> None:
+    if engine.dialect.name == "sqlite" and not event.contains(engine, "connect", _sqlite_pragmas):
+        event.listen(engine, "connect", _sqlite_pragmas)
+
+
+def init_app(app: Flask) -> None:
+    """Bind ``db`` and the ``flask db`` migration commands to the app."""
+    url = database_url(app)
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if url.startswith("sqlite"):
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    with app.app_context():
+        for engine in db.engines.values():
+            _configure_engine(engine)

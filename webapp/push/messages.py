@@ -1,0 +1,122 @@
+"""The notification payload: Declarative Web Push JSON, in the subscriber's language.
+
+The shape is the Push API's declarative push message (``{"web_push": 8030,
+"notification": {…}}``), so Safari 18.4+ shows it without running the service
+worker, and our service worker reads the same fields. Texts are English source
+strings rendered at send time through the catalogs with ``force_locale``. Facts
+come from ``shared/facts/azerbaijan-sim.md`` only (see each comment).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from .. import i18n
+
+#: RFC 8030 and the push services allow 4 KB of ciphertext; keep well under it.
+MAX_PAYLOAD_BYTES = 3 * 1024
+
+#: Brand names are never translated.
+OPERATOR_NAMES: dict[str, str] = {"azercell": "Azercell", "bakcell": "Bakcell", "nar": "Nar"}
+
+
+class PayloadTooLarge(ValueError):
+    """A rendered payload over :data:`MAX_PAYLOAD_BYTES`: a bug in the texts, not in the input."""
+
+
+def _texts(kind: str, operator: str) -> tuple[str, str]:
+    """Title and body of one reminder, in the current (forced) locale."""
+    name = OPERATOR_NAMES[operator]
+    if kind == "unbind":
+        # Facts: Azercell may give a number to another subscriber after the contract ends,
+        # without notice; Bakcell has resold blocked numbers (§5).
+        return (_("3 days left: unbind your number"),
+                _("Move banks, e-wallets, payment apps, messengers and two-factor logins to "
+                  "another number while SMS codes still arrive. A closed number can later be "
+                  "given to someone else."))
+    if kind == "prepare":
+        # Facts: balance generally not refunded; transfers only to the same network (§4);
+        # registration card / residence permit "if you have one" (§1.1).
+        return (_("Tomorrow: close your %(operator)s number", operator=name),
+                _("Spend the remaining balance or move it to a number on the same network: it "
+                  "is generally not refunded. Pack your passport (and your registration card or "
+                  "residence permit, if you have one) and the SIM card."))
+    if kind == "close":
+        # Facts: ask for termination of the contract / cancellation of the number, not
+        # only closing the line; a confirmation is worth asking for, no operator promises one.
+        return (_("Today: close your %(operator)s number", operator=name),
+                _("Ask to terminate the contract and cancel the number, not only to close the "
+                  "line. Ask for a written or SMS confirmation."))
+    if kind == "verify":
+        return (_("Is your old number really closed?"),
+                _("Check that the number no longer works and that no bank, app or service "
+                  "still sends texts to it."))
+    raise ValueError(f"unknown reminder kind {kind!r}")
+
+
+def _link(kind: str, operator: str, lang_code: str) -> str:
+    """The page a reminder opens: the after-care checklist or the operator's guide."""
+    if kind in ("unbind", "verify"):
+        return f"/{lang_code}/aftercare/"
+    if kind == "close":
+        # What to say at the counter, in Azerbaijani and Russian.
+        return f"/{lang_code}/{operator}/clerk/"
+    return f"/{lang_code}/{operator}/"
+
+
+def rendered(kind: str, operator: str, locale: str, public_url: str = "") -> str:
+    """The notification's localised part as JSON text (without timestamp and data).
+
+    Rendering through the catalogs costs more than encrypting the message, and only
+    kind, operator and language vary, so the sender renders each once per run.
+    """
+    lang_code = i18n.LANG_CODES[locale]
+    navigate = public_url + _link(kind, operator, lang_code)
+    with force_locale(locale):
+        title, body = _texts(kind, operator)
+        actions = [
+            {"action": "open", "title": _("Open checklist"), "navigate": navigate},
+            # Without a service worker, "Done" opens the page, which marks the step done.
+            {"action": "done", "title": _("Done"),
+             "navigate": f"{public_url}/{lang_code}/{operator}/?done={kind}#remind"},
+        ]
+    return json.dumps({
+        "title": title,
+        "body": body,
+        "navigate": navigate,
+        "lang": i18n.HTML_LANG[lang_code],
+        "dir": "ltr",
+        # Same tag (and push Topic) for a re-send: the phone replaces, never stacks.
+        "tag": f"simexit-{kind}",
+        # Let our service worker (when it runs) add the icon and handle "Done".
+        "mutable": True,
+        "actions": actions,
+    }, ensure_ascii=False, separators=(",", ":"))
+
+
+def notification(*, kind: str, operator: str, locale: str, plan_id: str, due: dt.datetime,
+                 public_url: str = "") -> dict:
+    """The declarative push message for one reminder, as a dict."""
+    note = json.loads(rendered(kind, operator, locale, public_url))
+    note["timestamp"] = int(due.timestamp() * 1000)
+    note["data"] = {"plan": plan_id, "kind": kind}
+    return {"web_push": 8030, "notification": note}
+
+
+def payload(*, kind: str, operator: str, locale: str, plan_id: str, due: dt.datetime,
+            public_url: str = "", note: str | None = None) -> bytes:
+    """:func:`notification` as compact UTF-8 JSON; :class:`PayloadTooLarge` over 3 KB.
+
+    :param note: :func:`rendered` for this kind, operator and locale, if already known.
+    """
+    note = note or rendered(kind, operator, locale, public_url)
+    extra = json.dumps({"timestamp": int(due.timestamp() * 1000),
+                        "data": {"plan": plan_id, "kind": kind}}, separators=(",", ":"))
+    data = f'{{"web_push":8030,"notification":{note[:-1]},{extra[1:]}}}'.encode()
+    if len(data) > MAX_PAYLOAD_BYTES:
+        raise PayloadTooLarge(f"{kind}/{locale}: {len(data)} bytes")
+    return data

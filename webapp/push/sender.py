@@ -1,0 +1,207 @@
+"""Send due reminders: claim a batch, send it concurrently, record what happened.
+
+One run keeps one aiohttp session (connections are reused per push service),
+sends up to ``concurrency`` requests at once, and signs one VAPID header per
+push service origin, reused while it stays valid.
+
+Each response is classified, nothing is swallowed:
+
+- 201/202: sent.
+- 404/410: the subscription is gone; it is deleted with its plan.
+- 413: our payload is too large, a bug: logged as an error, recorded as failed.
+- 429, 5xx, connection errors and timeouts: retried with exponential backoff,
+  or after ``Retry-After`` when the push service gives one; a short wait happens
+  in the run, a longer one is rescheduled in the database; after
+  ``max_attempts`` the reminder is recorded as failed.
+- any other status (400, 401, 403…): recorded as failed and logged.
+
+Any other exception propagates: the batch's claims then expire and another run
+sends those reminders again (same notification tag and push Topic, so a phone
+that already got one replaces it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import email.utils
+import logging
+import time
+from dataclasses import dataclass, fields
+
+import aiohttp
+from flask import current_app
+from pywebpush import WebPusher
+
+from . import messages, origin_of, schedule, settings, store, utcnow, vapid_key
+from .keys import VapidKey
+from .store import EXPIRED, FAILED, PENDING, SENT, Outcome
+
+log = logging.getLogger(__name__)
+
+#: A VAPID token is valid this long (RFC 8292 allows at most 24 hours).
+VAPID_LIFETIME = 12 * 3600
+#: A cached token is replaced when less than this is left of it.
+VAPID_REFRESH_MARGIN = 3600
+#: Never wait longer than this before a retry, whatever Retry-After says.
+MAX_RETRY_DELAY = 6 * 3600
+#: Upper bound on batches in one run (each claims up to ``batch_size`` reminders).
+MAX_BATCHES = 10_000
+
+
+@dataclass
+class Stats:
+    """Counts of one run."""
+
+    sent: int = 0
+    rescheduled: int = 0
+    failed: int = 0
+    expired: int = 0
+    unsubscribed: int = 0
+    cleaned: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.sent + self.rescheduled + self.failed + self.expired + self.unsubscribed
+
+    def add(self, outcomes: list[Outcome]) -> None:
+        names = {SENT: "sent", PENDING: "rescheduled", FAILED: "failed", EXPIRED: "expired",
+                 "gone": "unsubscribed"}
+        for outcome in outcomes:
+            name = names[outcome.state]
+            setattr(self, name, getattr(self, name) + 1)
+
+    def summary(self) -> str:
+        return ", ".join(f"{f.name} {getattr(self, f.name)}" for f in fields(self))
+
+
+def retry_after_seconds(value: str | None, now: float) -> float | None:
+    """``Retry-After`` as seconds from ``now``: delta-seconds or an HTTP date; ``None`` if absent."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+class Sender:
+    """Sends claimed reminders; keeps the VAPID header cache between runs."""
+
+    def __init__(self, *, key: VapidKey, config, public_url: str = "", clock=time.time) -> None:
+        self.key = key
+        self.config = config  # a PushSettings
+        self.public_url = public_url
+        self.clock = clock
+        self._vapid: dict[str, tuple[str, int]] = {}
+        self._notes: dict[tuple[str, str, str], str] = {}
+
+    @classmethod
+    def from_app(cls) -> Sender:
+        config = settings()
+        return cls(key=vapid_key(), config=config, public_url=config.public_url)
+
+    def vapid_header(self, origin: str) -> str:
+        """The Authorization header for ``origin``, signed once and reused while valid."""
+        now = int(self.clock())
+        cached = self._vapid.get(origin)
+        if cached is None or cached[1] - now < VAPID_REFRESH_MARGIN:
+            expires = now + VAPID_LIFETIME
+            header = self.key.authorization(audience=origin, subject=self.config.subject,
+                                            expires=expires)
+            cached = self._vapid[origin] = (header, expires)
+        return cached[0]
+
+    async def _post(self, session, due: store.Due, data: bytes, *, ttl: int, urgency: str,
+                    limit: asyncio.Semaphore) -> tuple[int | None, float | None, str | None]:
+        """One request: (status, Retry-After seconds, network error) — exactly one of status/error."""
+        headers = {"Authorization": self.vapid_header(origin_of(due.endpoint)),
+                   "Urgency": urgency, "Topic": due.kind}
+        async with limit:
+            try:
+                response = await WebPusher(due.subscription_info, aiohttp_session=session) \
+                    .send_async(data, headers, ttl=ttl, timeout=session.timeout)
+            except (aiohttp.ClientError, TimeoutError) as e:
+                return None, None, f"{type(e).__name__}: {e}"[:200]
+        return response.status, retry_after_seconds(response.headers.get("Retry-After"),
+                                                     self.clock()), None
+
+    async def deliver(self, session, due: store.Due, now: dt.datetime,
+                      limit: asyncio.Semaphore) -> Outcome:
+        """Send one reminder, retrying transient failures; return what happened."""
+        config = self.config
+        if not config.allows(due.endpoint):  # the allow-list may have shrunk since subscribing
+            log.warning("reminder %s: endpoint no longer allowed", due.id)
+            return Outcome(due, FAILED, due.attempts, error="endpoint not allowed")
+        rule = schedule.RULES_BY_KIND[due.kind]
+        stale = due.due + dt.timedelta(seconds=rule.ttl)
+        if now >= stale:  # too late to be useful (the sender was down): do not send
+            return Outcome(due, EXPIRED, due.attempts)
+        key = (due.kind, due.operator, due.locale)
+        if key not in self._notes:
+            self._notes[key] = messages.rendered(*key, public_url=self.public_url)
+        data = messages.payload(kind=due.kind, operator=due.operator, locale=due.locale,
+                                plan_id=due.plan_id, due=due.due, public_url=self.public_url,
+                                note=self._notes[key])
+        ttl = int((stale - now).total_seconds())
+        attempts = due.attempts
+        for _ in range(config.max_attempts):
+            attempts += 1
+            status, retry_after, error = await self._post(session, due, data, ttl=ttl,
+                                                          urgency=rule.urgency, limit=limit)
+            if status in (201, 202):
+                return Outcome(due, SENT, attempts, status)
+            if status in (404, 410):
+                return Outcome(due, "gone", attempts, status)
+            if status == 413:
+                log.error("reminder %s: push service says payload too large (%d bytes): a bug",
+                          due.id, len(data))
+                return Outcome(due, FAILED, attempts, status, "payload too large")
+            if status is not None and status != 429 and status < 500:
+                log.error("reminder %s: push service answered %s", due.id, status)
+                return Outcome(due, FAILED, attempts, status, f"HTTP {status}")
+            error = error or f"HTTP {status}"
+            if attempts >= config.max_attempts:
+                log.warning("reminder %s: giving up after %d attempts (%s)", due.id, attempts,
+                            error)
+                return Outcome(due, FAILED, attempts, status, error)
+            delay = retry_after if retry_after is not None \
+                else config.retry_base * 2 ** (attempts - 1)
+            delay = min(delay, MAX_RETRY_DELAY)
+            if delay > config.retry_inline_max:
+                return Outcome(due, PENDING, attempts, status, error,
+                               retry_at=now + dt.timedelta(seconds=delay))
+            await asyncio.sleep(delay)
+        return Outcome(due, FAILED, attempts, error="attempts exhausted")
+
+    async def run(self, now: dt.datetime) -> Stats:
+        """Claim and send batches until nothing is due at ``now``; then clean up old plans."""
+        config = self.config
+        stats = Stats()
+        self._notes.clear()  # texts are rendered once per run: catalogs may change between runs
+        lease = dt.timedelta(seconds=config.lease_seconds)
+        limit = asyncio.Semaphore(config.concurrency)
+        connector = aiohttp.TCPConnector(limit=config.concurrency)
+        timeout = aiohttp.ClientTimeout(total=config.timeout)
+        async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+            for _ in range(MAX_BATCHES):
+                batch = store.claim_due(now, limit=config.batch_size, lease=lease)
+                if not batch:
+                    break
+                outcomes = await asyncio.gather(
+                    *(self.deliver(session, due, now, limit) for due in batch))
+                store.record(outcomes, now)
+                stats.add(outcomes)
+        stats.cleaned = store.cleanup(now)
+        return stats
+
+
+def run_once(*, now: dt.datetime | None = None, sender: Sender | None = None) -> Stats:
+    """Send everything due at ``now`` (default: the current time) once; needs an app context."""
+    current_app.logger.debug("reminders: run at %s", now)
+    sender = sender or Sender.from_app()
+    return asyncio.run(sender.run(now or utcnow()))
