@@ -99,3 +99,20 @@ def test_security_headers_on_every_response_type(served, url):
 
 def test_unknown_language_is_not_found(served):
     assert fetch(served, "/xx/").status_code == 404
+
+
+@pytest.mark.parametrize(("url", "lang", "title"), [("/nope/", "en", "Page not found"),
+                                                    ("/en/nope/", "en", "Page not found"),
+                                                    ("/ru/nope/", "ru", None)])
+def test_unknown_pages_get_our_not_found_page(served, url, lang, title):
+    response = fetch(served, url, headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert f'<html lang="{lang}"' in html
+    if title:
+        assert title in html
+
+
+def test_api_errors_stay_json(served):
+    response = fetch(served, "/api/nope", headers={"Accept": "text/html"})
+    assert response.status_code == 404 and response.is_json

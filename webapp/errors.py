@@ -1,12 +1,13 @@
 """One JSON error shape for the API, and content negotiation for app-wide errors.
 
 Every API error is ``{"error": <short code>, "message": <human text>}`` with the
-HTTP status. HTML requests keep Flask's default error pages (for now).
+HTTP status. HTML requests get our own "Page not found" page; other HTML errors Flask's default.
 """
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, request
+from flask import Flask, g, jsonify, render_template, request
+from flask_babel import force_locale
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -36,9 +37,19 @@ def wants_json_response() -> bool:
     return accept["application/json"] > accept["text/html"]
 
 
+def not_found_page(e: HTTPException):
+    """Our own "Page not found", in the language of the URL when it names one."""
+    from .i18n import DEFAULT_LANG, LANGUAGES
+
+    first = request.path.strip("/").split("/", 1)[0]
+    g.lang_code = first if first in LANGUAGES else DEFAULT_LANG
+    with force_locale(LANGUAGES[g.lang_code]):
+        return render_template("404.html", page_id="404"), 404
+
+
 def handle_http_exception(e: HTTPException):
     if not wants_json_response():
-        return e  # Flask's default HTML page
+        return not_found_page(e) if e.code == 404 else e  # otherwise Flask's default page
     response = error_response(e.code or 500, e.description)
     allow = getattr(e, "valid_methods", None)  # 405: keep the Allow header werkzeug computed
     if allow:
