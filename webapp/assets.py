@@ -37,8 +37,9 @@ def _read(path: str) -> bytes:
         return f.read()
 
 
-def js_bundle(static_dir: str = STATIC_DIR) -> bytes:
+def js_bundle(static_dir: str | None = None) -> bytes:
     """All of ``static/js`` in one strict-mode IIFE: ``component.js`` first, ``init.js`` last."""
+    static_dir = static_dir or STATIC_DIR
     js_dir = os.path.join(static_dir, "js")
     ends = ("component.js", "init.js")
     names = sorted(n for n in os.listdir(js_dir) if n.endswith(".js") and n not in ends)
@@ -47,8 +48,9 @@ def js_bundle(static_dir: str = STATIC_DIR) -> bytes:
     return ("(function () {\n'use strict';\n" + "\n".join(parts) + "\n})();\n").encode()
 
 
-def collect(static_dir: str = STATIC_DIR) -> dict[str, Asset]:
+def collect(static_dir: str | None = None) -> dict[str, Asset]:
     """Every asset the pages link to, by logical name, with its hashed URL."""
+    static_dir = static_dir or STATIC_DIR
     sources: dict[str, bytes] = {
         "app.css": _read(os.path.join(static_dir, "css", "app.css")),
         "print.css": _read(os.path.join(static_dir, "css", "print.css")),

@@ -94,7 +94,9 @@ class Remind extends Component {
     $root.hidden = false;
     this.explainSupport();
     // Fetched now, so that subscribe() runs straight after the tap (iOS needs the gesture).
-    this.keyPromise = fetch('/api/push/key').then((r) => r.json()).then((d) => d.publicKey).catch(() => null);
+    this.keyPromise = (navigator.onLine && this.pushSupported())
+      ? fetch('/api/push/key').then((r) => r.json()).then((d) => d.publicKey).catch(() => null)
+      : Promise.resolve(null);
     this.restore();
   }
 

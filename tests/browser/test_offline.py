@@ -1,0 +1,64 @@
+"""Offline: after one visit, every page of that language opens without a network."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from webapp import pages
+
+from .conftest import LANGUAGES, normalise, wait_controlled, wait_offline_ready
+
+pytestmark = pytest.mark.browser
+
+
+def test_precache_lists_every_page(site):
+    """The service worker saves exactly the pages the build renders, in every language."""
+    for lang in LANGUAGES:
+        with site.app.test_request_context(f"/{lang}/"):
+            expected = pages.page_urls(lang)
+        assert site.page_urls(lang) == expected
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_of_the_language_opens_offline(page, context, site, lang):
+    page.goto(f"/{lang}/")
+    wait_controlled(page)
+    wait_offline_ready(page)
+
+    context.set_offline(True)
+    for url in site.page_urls(lang):
+        response = page.goto(url)
+        assert response is not None and response.ok, url
+        assert response.from_service_worker, url
+        assert normalise(page.locator("h1").first.text_content()) == site.h1(url), url
+        assert page.evaluate("document.documentElement.lang") == pages.i18n.HTML_LANG[lang]
+
+
+def test_a_language_not_saved_shows_the_offline_page(page, context, site):
+    page.goto("/en/")
+    wait_controlled(page)
+    wait_offline_ready(page)
+
+    context.set_offline(True)
+    for url in ("/zh-hans/", "/zh-hans/azercell/"):
+        response = page.goto(url)
+        assert response is not None and response.ok, url
+        assert normalise(page.locator("h1").first.text_content()) == site.h1("/en/offline/")
+
+
+def test_a_visit_never_leaves_the_origin(context, live_server):
+    """No request (page, service worker, precache) goes to another origin, in any language."""
+    requests = []
+    context.on("request", lambda r: requests.append((r.url, r.service_worker is not None)))
+    page = context.new_page()
+    for lang in LANGUAGES:
+        page.goto(f"/{lang}/")
+        wait_offline_ready(page)
+        page.goto(f"/{lang}/azercell/")
+    origin = urlsplit(live_server.url)[:2]
+    foreign = [url for url, _ in requests if urlsplit(url)[:2] != origin
+               and not url.startswith(("data:", "blob:"))]
+    assert foreign == []
+    assert any(by_worker for _, by_worker in requests)  # the worker's requests were seen too
