@@ -64,7 +64,8 @@ def operator(operator):
 def clerk(operator):
     guide = site_content().operators[operator]
     return render_template("clerk.html", operator=guide, page_id=f"{operator}-clerk",
-                           cards=clerk_card.cards(guide.name, i18n.LANGUAGES[g.lang_code]))
+                           cards=clerk_card.cards(guide.name, i18n.LANGUAGES[g.lang_code]),
+                           counter_locales=clerk_card.COUNTER_LOCALES)
 
 
 @bp.route("/finder/")

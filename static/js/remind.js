@@ -304,7 +304,7 @@ class Remind extends Component {
     const url = URL.createObjectURL(new Blob([ics], { type: 'text/calendar' }));
     const $link = document.createElement('a');
     $link.href = url;
-    $link.download = this.t('calendar-file') + '.ics';
+    $link.download = 'sim-exit-reminders.ics';
     document.body.appendChild($link);
     $link.click();
     $link.remove();
