@@ -47,10 +47,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     push.init_app(app)
     pages.init_app(app)
 
-    from . import api, build, errors, headers
+    from . import api, build, errors, headers, limits
 
     errors.init_app(app)
     headers.init_app(app)
+    limits.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
 

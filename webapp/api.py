@@ -90,6 +90,9 @@ def subscription(data) -> dict:
         raise Invalid("subscription must be an object")
     _check_fields(data, SUBSCRIPTION_FIELDS, "subscription.")
     endpoint = _string(data, "endpoint", "subscription.", MAX_ENDPOINT_LENGTH)
+    # Push services hand out plain ASCII URLs; a NUL byte would also fail on PostgreSQL.
+    if not (endpoint.isascii() and endpoint.isprintable()) or " " in endpoint:
+        raise Invalid("subscription.endpoint is not a URL")
     if not push.settings().allows(endpoint):
         raise Invalid("subscription.endpoint is not a known push service")
     expiration = data.get("expirationTime")
@@ -128,7 +131,10 @@ def plan_choice(data: dict, now: dt.datetime) -> tuple[str, dt.date, str, list]:
         raise Invalid("date must be YYYY-MM-DD") from e
     if schedule.too_far(day, timezone, now):
         raise Invalid(f"date is more than {schedule.MAX_DAYS_AHEAD} days away")
-    reminders = schedule.plan(day, timezone, now)
+    try:
+        reminders = schedule.plan(day, timezone, now)
+    except OverflowError:  # a day at the calendar's edge (0001-01-01): long past
+        reminders = []
     if not reminders:
         raise Invalid("date is in the past: no reminder is left to send")
     return operator, day, timezone, reminders
@@ -145,7 +151,10 @@ def _json_object() -> dict:
 
 def _authorized_plan(plan_id: str) -> store.Plan:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    plan = store.get_plan(plan_id, token.strip()) if scheme.lower() == "bearer" else None
+    # Ids are base64url: anything else is unknown without a query (NUL fails on PostgreSQL).
+    well_formed = len(plan_id) <= 32 and B64URL_RE.fullmatch(plan_id)
+    plan = store.get_plan(plan_id, token.strip()) \
+        if scheme.lower() == "bearer" and well_formed else None
     if plan is None:
         abort(404)
     return plan

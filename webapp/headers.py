@@ -28,8 +28,9 @@ SECURITY_HEADERS: dict[str, str] = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
-                          "interest-cohort=()",
+    # Only features Chromium knows: an unknown one (e.g. the retired ``interest-cohort``)
+    # is logged as a console error on every page, which Lighthouse counts against us.
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
     "Cross-Origin-Opener-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
@@ -57,13 +58,19 @@ def whitenoise_headers(headers, path: str, url: str) -> None:
 
 
 def static_host_headers() -> str:
-    """The ``_headers`` file for static hosts."""
-    lines = ["/*"] + [f"  {k}: {v}" for k, v in SECURITY_HEADERS.items()]
-    lines += [f"  Strict-Transport-Security: {HSTS}", "", "/assets/*",
-              f"  Cache-Control: {IMMUTABLE}", "", "/sw.js", f"  Cache-Control: {REVALIDATE}",
-              "", "/*.webmanifest", f"  Cache-Control: {REVALIDATE}", "",
-              "/*.html", f"  Cache-Control: {REVALIDATE}", "", "/*/", f"  Cache-Control: {REVALIDATE}"]
-    return "\n".join(lines) + "\n"
+    """The ``_headers`` file for static hosts: what :func:`whitenoise_headers` sends, plus HSTS.
+
+    Static hosts that read ``_headers`` serve https only, so HSTS is always right there.
+    """
+    def block(path: str, headers: dict[str, str]) -> list[str]:
+        return [path] + [f"  {name}: {value}" for name, value in headers.items()] + [""]
+
+    lines = block("/*", {**SECURITY_HEADERS, "Strict-Transport-Security": HSTS})
+    lines += block("/assets/*", {"Cache-Control": IMMUTABLE})
+    lines += block("/sw.js", {"Cache-Control": REVALIDATE, "Service-Worker-Allowed": "/"})
+    for path in ("/", "/*/", "/*.html", "/*.webmanifest", "/robots.txt"):
+        lines += block(path, {"Cache-Control": REVALIDATE})
+    return "\n".join(lines[:-1]) + "\n"
 
 
 def static_host_redirects() -> str:
@@ -72,7 +79,43 @@ def static_host_redirects() -> str:
             "/  /zh-hans/  302  Language=zh\n/  /en/  302\n")
 
 
+class SecurityHeaders:
+    """WSGI middleware: the security headers on every response, HSTS on those over https.
+
+    Meant to wrap WhiteNoise (``serving.init_app``), which answers the site's files and
+    its ``/en`` -> ``/en/`` redirects without Flask: the headers of its files are fixed
+    when it starts (:func:`whitenoise_headers`), its redirects get none, and the scheme
+    is only known per request. ``trusted_proxies`` (``TRUSTED_PROXIES``) reads the scheme
+    from ``X-Forwarded-Proto`` the way werkzeug's ``ProxyFix`` does, which sits inside.
+    """
+
+    def __init__(self, app, *, trusted_proxies: int = 0) -> None:
+        self.app = app
+        self.trusted_proxies = trusted_proxies
+
+    def scheme(self, environ) -> str:
+        forwarded = [v.strip() for v in environ.get("HTTP_X_FORWARDED_PROTO", "").split(",")]
+        if self.trusted_proxies and len(forwarded) >= self.trusted_proxies \
+                and forwarded[-self.trusted_proxies]:
+            return forwarded[-self.trusted_proxies].lower()
+        return environ.get("wsgi.url_scheme", "http")
+
+    def __call__(self, environ, start_response):
+        extra = dict(SECURITY_HEADERS)
+        if self.scheme(environ) == "https":
+            extra["Strict-Transport-Security"] = HSTS
+
+        def start_with_headers(status, headers, exc_info=None):
+            present = {name.lower() for name, _ in headers}
+            missing = [(k, v) for k, v in extra.items() if k.lower() not in present]
+            return start_response(status, [*headers, *missing], exc_info)
+
+        return self.app(environ, start_with_headers)
+
+
 def init_app(app: Flask) -> None:
+    """Security headers on every response Flask makes (WhiteNoise adds its own)."""
+
     @app.after_request
     def add_security_headers(response):
         for name, value in SECURITY_HEADERS.items():

@@ -37,7 +37,7 @@ def immutable_file_test(path: str, url: str) -> bool:
 def init_app(app: Flask) -> None:
     root = app.config["BUILD_DIR"]
     os.makedirs(root, exist_ok=True)
-    app.wsgi_app = SiteWhiteNoise(
+    site = SiteWhiteNoise(
         app.wsgi_app,
         root=root,
         index_file=True,
@@ -47,3 +47,5 @@ def init_app(app: Flask) -> None:
         max_age=3600,
         mimetypes={".webmanifest": "application/manifest+json"},
     )
+    # Outermost, so WhiteNoise's files and redirects get the security headers too.
+    app.wsgi_app = headers.SecurityHeaders(site, trusted_proxies=int(app.config.get("TRUSTED_PROXIES", 0)))
