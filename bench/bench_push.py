@@ -5,9 +5,13 @@ Prints messages per second for N due reminders (default 2,000) sent by
 cached VAPID header, record), a plain loop of ``pywebpush.webpush()`` over the
 same subscriptions in the same run, and the encryption-only cost per message.
 
-The push service runs in a child process (tests/pushservice.py in counting
-mode), so it does not share the sender's interpreter lock. Nothing leaves
-127.0.0.1. Run: ``/tmp/venv/bin/python bench/bench_push.py [--count 2000]``.
+The sender is measured as one process and as several (``--processes``, default
+1 and 2: one per core), each a long-running sender (``reminders worker``) that
+is started and ready before the clock starts; they share the SQLite database and
+claim disjoint batches. The push service runs in a child process
+(tests/pushservice.py in counting mode), so it does not share the senders'
+interpreter lock. Nothing leaves 127.0.0.1.
+Run: ``.venv/bin/python bench/bench_push.py [--count 2000] [--processes 1,2]``.
 """
 
 from __future__ import annotations
@@ -34,6 +38,39 @@ def serve(conn) -> None:
         conn.recv()  # blocks until the parent says stop (or dies: EOFError)
 
 
+def sender_process(config: dict, now_iso: str, ready, go, results) -> None:
+    """Child process: a sender with its app ready, that runs once when told to."""
+    import datetime as dt
+
+    from webapp import create_app
+    from webapp.push import sender
+
+    app = create_app(config)
+    with app.app_context():
+        one = sender.Sender.from_app()
+        ready.wait()
+        go.wait()
+        results.put(sender.run_once(now=dt.datetime.fromisoformat(now_iso), sender=one).sent)
+
+
+def run_senders(config: dict, now, processes: int) -> tuple[float, int]:
+    """Seconds for ``processes`` ready senders to send everything due at ``now``; and the count."""
+    ctx = multiprocessing.get_context("spawn")
+    ready, go, results = ctx.Barrier(processes + 1), ctx.Event(), ctx.Queue()
+    children = [ctx.Process(target=sender_process, args=(config, now.isoformat(), ready, go,
+                                                         results)) for _ in range(processes)]
+    for child in children:
+        child.start()
+    ready.wait(timeout=60)
+    started = time.perf_counter()
+    go.set()
+    sent = sum(results.get(timeout=600) for _ in children)
+    elapsed = time.perf_counter() - started
+    for child in children:
+        child.join(timeout=30)
+    return elapsed, sent
+
+
 def count(origin: str) -> int:
     with urllib.request.urlopen(origin + "/count", timeout=5) as response:
         return int(response.read())
@@ -44,6 +81,8 @@ def main(argv=None) -> int:
     parser.add_argument("--count", type=int, default=2000, help="due reminders (default 2000)")
     parser.add_argument("--plain-count", type=int, default=None,
                         help="messages for the plain pywebpush loop (default: --count)")
+    parser.add_argument("--processes", default="1,2",
+                        help="sender process counts to measure (default 1,2)")
     parser.add_argument("--concurrency", type=int, default=8,
                         help="sender requests in flight (default 8: the threaded loopback service "
                              "slows down with more threads; real push services do not)")
@@ -68,12 +107,14 @@ def main(argv=None) -> int:
             raise SystemExit("push service did not start")
         origin = parent.recv()
         with tempfile.TemporaryDirectory() as tmp:
-            app = create_app({"TESTING": False, "BUILD_ON_START": False,
-                              "BUILD_DIR": os.path.join(tmp, "build"),
-                              "INSTANCE_PATH": os.path.join(tmp, "instance"),
-                              "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
-                              "PUSH_SERVICES": origin, "PUSH_CONCURRENCY": args.concurrency,
-                              "VAPID_SUBJECT": "mailto:bench@simexit.invalid"})
+            config = {"TESTING": False, "BUILD_ON_START": False,
+                      "BUILD_DIR": os.path.join(tmp, "build"),
+                      "INSTANCE_PATH": os.path.join(tmp, "instance"),
+                      "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
+                      "PUSH_SERVICES": origin, "PUSH_CONCURRENCY": args.concurrency,
+                      "RATELIMIT_ENABLED": False,
+                      "VAPID_SUBJECT": "mailto:bench@simexit.invalid"}
+            app = create_app(config)
             with app.app_context():
                 upgrade()
                 now = dt.datetime.now(dt.UTC)
@@ -91,11 +132,17 @@ def main(argv=None) -> int:
                 data = messages.payload(kind="unbind", operator="azercell", locale="en",
                                         plan_id="x" * 22, due=first.due)
 
-                # 1. Our sender, end to end (claim, send, record).
-                started = time.perf_counter()
-                stats = sender.run_once(now=first.due)
-                ours = time.perf_counter() - started
-                assert stats.sent == args.count, stats.summary()
+                push.vapid_key()  # created once, shared by the sender processes
+
+                # 1. Our sender, end to end (claim, send, record), in 1..N processes.
+                ours = {}
+                for processes in (int(p) for p in args.processes.split(",")):
+                    store.db.session.execute(store.sa.update(store.Reminder).values(
+                        state="pending", attempts=0, claim=None, claimed_until=None,
+                        sent_at=None, last_status=None))
+                    store.db.session.commit()
+                    ours[processes], sent = run_senders(config, first.due, processes)
+                    assert sent == args.count, (processes, sent)
 
                 # 2. A plain loop of pywebpush.webpush(): a new connection and JWT each time.
                 key = Vapid02(push.vapid_key().private)
@@ -119,15 +166,19 @@ def main(argv=None) -> int:
         if server.is_alive():
             server.terminate()
 
-    ours_rate, plain_rate = args.count / ours, plain_count / plain
-    print(f"due reminders:            {args.count} ({len(data)}-byte payload, loopback, SQLite)")
-    print(f"sender (ours):            {ours_rate:8.0f} msg/s  ({ours:.2f} s, claim+send+record, "
-          f"{args.concurrency} in flight)")
+    plain_rate = plain_count / plain
+    print(f"due reminders:            {args.count} ({len(data)}-byte payload, loopback, SQLite, "
+          f"{os.cpu_count()} CPUs)")
     print(f"plain pywebpush loop:     {plain_rate:8.0f} msg/s  ({plain:.2f} s for {plain_count})")
-    print(f"speed-up:                 {ours_rate / plain_rate:8.1f}x  (target >= 5x)")
+    for processes, seconds in ours.items():
+        rate = args.count / seconds
+        print(f"sender, {processes} process(es):  {rate:8.0f} msg/s  ({seconds:.2f} s, "
+              f"claim+send+record, {args.concurrency} in flight each)  "
+              f"{rate / plain_rate:5.1f}x the plain loop (target >= 5x)")
     print(f"encryption only:          {encrypt / len(pushers) * 1e6:8.0f} us/msg "
           f"({len(pushers) / encrypt:.0f} msg/s on one core)")
-    print(f"push service accepted:    {delivered} (expected {args.count + plain_count})")
+    expected = args.count * len(ours) + plain_count
+    print(f"push service accepted:    {delivered} (expected {expected})")
     return 0
 
 

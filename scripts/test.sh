@@ -1,13 +1,56 @@
 #!/usr/bin/env bash
-# Install the test dependencies (Debian's chromium when missing) and run every test.
+# Install the test dependencies (Debian's chromium, postgresql and a CJK font when missing), start a
+# throw-away PostgreSQL cluster, and run every test: the reminders tests run on SQLite and on
+# PostgreSQL (tests/conftest.py). Without PostgreSQL the PostgreSQL half is skipped with a
+# reason, except in CI (CI=true), where a missing PostgreSQL fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
-if ! command -v chromium >/dev/null 2>&1; then
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
+# A CJK font, so Simplified Chinese pages render (and are measured) as people see them.
+ls /usr/share/fonts/truetype/wqy/wqy-microhei.ttc >/dev/null 2>&1 || missing+=(fonts-wqy-microhei)
+if [ ${#missing[@]} -gt 0 ]; then
+  # A failed install is not fatal here: the tests say what they skipped (and CI fails on it).
+  { $SUDO apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null; } ||
+    echo "test.sh: could not install ${missing[*]}" >&2
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
-exec .venv/bin/python -m pytest "$@"
+
+# A throw-away PostgreSQL cluster: a temp dir, a free loopback port, trust authentication on
+# 127.0.0.1 and the socket in the temp dir only (so no password anywhere), durability off (it
+# is deleted on exit). As root, the server runs as Debian's `postgres` user.
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -z "${SIMEXIT_TEST_POSTGRES_URL:-}" ] && [ -n "$PG_BIN" ]; then
+  PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/simexit-pg.XXXXXX")
+  as_pg=()
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres "$PG_DIR"
+    as_pg=(runuser -u postgres --)
+  fi
+  stop_pg() {
+    "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$PG_DIR"
+  }
+  trap stop_pg EXIT
+  PG_PORT=$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  if "${as_pg[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust --no-sync \
+       -E UTF8 --locale=C.UTF-8 >"$PG_DIR/initdb.log" 2>&1 &&
+     "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+       -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off \
+           -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+       start >/dev/null; then
+    export SIMEXIT_TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:$PG_PORT/postgres"
+    echo "test.sh: throw-away PostgreSQL ($("$PG_BIN/postgres" --version)) on 127.0.0.1:$PG_PORT"
+  else
+    echo "test.sh: PostgreSQL did not start:" >&2
+    cat "$PG_DIR/initdb.log" "$PG_DIR/server.log" >&2 || true
+  fi
+fi
+status=0
+.venv/bin/python -m pytest "$@" || status=$?
+exit "$status"

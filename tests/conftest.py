@@ -1,11 +1,87 @@
-"""Shared fixtures: ``app``, ``client`` and ``runner``, the flaskr way."""
+"""Shared fixtures: ``app``, ``client`` and ``runner``, the flaskr way.
+
+The reminders tests run on both database engines: every test that uses the
+``schema`` fixture (or is marked ``databases(...)``) is parametrized over
+``sqlite`` and ``postgresql``. PostgreSQL comes from ``SIMEXIT_TEST_POSTGRES_URL``
+(``scripts/test.sh`` starts a throw-away server and sets it), an admin URL on
+which each test gets its own database, dropped afterwards. Without that URL the
+PostgreSQL tests are skipped with the reason; with ``CI=true`` they are required.
+"""
 
 from __future__ import annotations
+
+import os
+import secrets
 
 import pytest
 from pushservice import PushService
 
 from webapp import create_app
+
+#: The engines the reminders tests run on.
+DATABASES = ("sqlite", "postgresql")
+POSTGRES_ENV = "SIMEXIT_TEST_POSTGRES_URL"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("true", "1")
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "databases(*names): run only on these engines (default: sqlite and postgresql)")
+    if in_ci() and not os.environ.get(POSTGRES_ENV):
+        # CI must not pass with the PostgreSQL half silently skipped.
+        raise pytest.UsageError(f"CI=true but {POSTGRES_ENV} is not set: the PostgreSQL "
+                                "tests would be skipped (run scripts/test.sh)")
+
+
+def pytest_generate_tests(metafunc):
+    marker = metafunc.definition.get_closest_marker("databases")
+    if marker is not None or "schema" in metafunc.fixturenames:
+        names = marker.args if marker is not None and marker.args else DATABASES
+        metafunc.parametrize("database", names, indirect=True)
+
+
+def _admin_url():
+    from sqlalchemy.engine import make_url
+
+    url = make_url(os.environ[POSTGRES_ENV])
+    return url.set(drivername="postgresql+psycopg") if "+" not in url.drivername else url
+
+
+@pytest.fixture(scope="session")
+def postgres_admin():
+    """An engine on the test server's maintenance database (autocommit), or a skip."""
+    if not os.environ.get(POSTGRES_ENV):
+        pytest.skip(f"PostgreSQL: {POSTGRES_ENV} is not set (scripts/test.sh starts a "
+                    "throw-away server)")
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(_admin_url(), isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+    with engine.connect() as connection:  # fail now, not in every test, if it is unreachable
+        connection.exec_driver_sql("SELECT 1")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def database(request, tmp_path):
+    """The test's own empty database, as a SQLAlchemy URL: a SQLite file, or a new
+    PostgreSQL database dropped after the test. Default (not parametrized): SQLite."""
+    name = getattr(request, "param", "sqlite")
+    if name == "sqlite":
+        yield f"sqlite:///{tmp_path / 'simexit.sqlite3'}"
+        return
+    admin = request.getfixturevalue("postgres_admin")
+    db_name = f"simexit_test_{secrets.token_hex(6)}"
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{db_name}"')
+    try:
+        yield _admin_url().set(database=db_name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
@@ -23,12 +99,12 @@ def push_service(push_server):
 
 
 @pytest.fixture
-def app(tmp_path, push_service):
-    """An app on a fresh SQLite database and instance folder, without a site build."""
+def app(tmp_path, push_service, database):
+    """An app on a fresh database (``database``) and instance folder, without a site build."""
     app = create_app(
         {
             "TESTING": True,
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'simexit.sqlite3'}",
+            "DATABASE_URL": database,
             "BUILD_DIR": str(tmp_path / "build"),
             "BUILD_ON_START": False,
             "INSTANCE_PATH": str(tmp_path / "instance"),
@@ -38,6 +114,11 @@ def app(tmp_path, push_service):
         }
     )
     yield app
+    from webapp.db import db
+
+    with app.app_context():  # close pooled connections before the database is dropped
+        for engine in db.engines.values():
+            engine.dispose()
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """The database: Flask-SQLAlchemy ``db`` and Alembic migrations (Flask-Migrate).
 
 ``DATABASE_URL`` (``SIMEXIT_DATABASE_URL``) is any SQLAlchemy URL; by default a
-SQLite file in the instance folder. ``flask --app webapp db upgrade`` creates or
+SQLite file in the instance folder. PostgreSQL (``postgresql://…``) goes through
+psycopg 3. ``flask --app webapp db upgrade`` creates or
 migrates the schema from ``webapp/migrations/``.
 
 SQLite is made safe for a web process and a sender process side by side: WAL
@@ -47,8 +48,12 @@ def database_url(app: Flask) -> str:
     """The configured URL, or a SQLite file in the instance folder."""
     url = app.config.get("DATABASE_URL")
     if url:
-        # Heroku-style URLs say "postgres://", which SQLAlchemy 2 no longer accepts.
-        return "postgresql://" + url[len("postgres://"):] if url.startswith("postgres://") else url
+        # Heroku-style URLs say "postgres://", which SQLAlchemy 2 no longer accepts; a URL
+        # without a driver means psycopg 3 (our dependency), not SQLAlchemy's default psycopg2.
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix):]
+        return url
     return "sqlite:///" + os.path.join(app.instance_path, "simexit.sqlite3")
 
 

@@ -15,9 +15,11 @@ Each response is classified, nothing is swallowed:
   ``max_attempts`` the reminder is recorded as failed.
 - any other status (400, 401, 403…): recorded as failed and logged.
 
-Any other exception propagates: the batch's claims then expire and another run
-sends those reminders again (same notification tag and push Topic, so a phone
-that already got one replaces it).
+Outcomes are recorded while the batch is still being sent (every
+``RECORD_INTERVAL``), and the batch's open claims are renewed while it runs. Any
+other exception propagates, and a sender may be killed: the claims it still holds
+then expire and another run sends those reminders again (same notification tag
+and push Topic, so a phone that already got one replaces it).
 """
 
 from __future__ import annotations
@@ -47,6 +49,11 @@ VAPID_REFRESH_MARGIN = 3600
 MAX_RETRY_DELAY = 6 * 3600
 #: Upper bound on batches in one run (each claims up to ``batch_size`` reminders).
 MAX_BATCHES = 10_000
+#: Outcomes are recorded as they come, at least this often (seconds) and in groups of at
+#: most ``RECORD_EVERY``: a sender killed mid-batch leaves only its last moments' sends
+#: unrecorded, so few reminders are sent twice after a crash.
+RECORD_INTERVAL = 0.25
+RECORD_EVERY = 100
 
 
 @dataclass
@@ -178,6 +185,44 @@ class Sender:
             await asyncio.sleep(delay)
         return Outcome(due, FAILED, attempts, error="attempts exhausted")
 
+    async def send_batch(self, session, batch: list[store.Due], now: dt.datetime,
+                         limit: asyncio.Semaphore, stats: Stats) -> None:
+        """Send one claimed batch concurrently, recording outcomes as they come in.
+
+        While requests are in flight the claims still open are renewed every third of
+        the lease, so a slow push service never lets another sender take them over.
+        """
+        lease = dt.timedelta(seconds=self.config.lease_seconds)
+        finished: asyncio.Queue[asyncio.Task] = asyncio.Queue()
+        tasks = [asyncio.create_task(self.deliver(session, due, now, limit)) for due in batch]
+        for task in tasks:
+            task.add_done_callback(finished.put_nowait)
+        open_ids = {due.id for due in batch}
+        buffer: list[Outcome] = []
+        last_record = last_renew = time.monotonic()
+        try:
+            while open_ids:
+                try:
+                    task = await asyncio.wait_for(finished.get(), RECORD_INTERVAL)
+                    buffer.append(task.result())  # a bug in deliver() propagates here
+                    while not finished.empty() and len(buffer) < RECORD_EVERY:
+                        buffer.append(finished.get_nowait().result())
+                except TimeoutError:
+                    pass
+                clock = time.monotonic()
+                if buffer and (len(buffer) >= RECORD_EVERY or len(buffer) == len(open_ids)
+                               or clock - last_record >= RECORD_INTERVAL):
+                    store.record(buffer, now)
+                    stats.add(buffer)
+                    open_ids.difference_update(o.due.id for o in buffer)
+                    buffer, last_record = [], clock
+                if open_ids and clock - last_renew >= lease.total_seconds() / 3:
+                    store.renew(batch[0].claim, open_ids, lease=lease)
+                    last_renew = clock
+        finally:
+            for task in tasks:
+                task.cancel()
+
     async def run(self, now: dt.datetime) -> Stats:
         """Claim and send batches until nothing is due at ``now``; then clean up old plans."""
         config = self.config
@@ -192,10 +237,7 @@ class Sender:
                 batch = store.claim_due(now, limit=config.batch_size, lease=lease)
                 if not batch:
                     break
-                outcomes = await asyncio.gather(
-                    *(self.deliver(session, due, now, limit) for due in batch))
-                store.record(outcomes, now)
-                stats.add(outcomes)
+                await self.send_batch(session, batch, now, limit, stats)
         stats.cleaned = store.cleanup(now)
         return stats
 

@@ -29,6 +29,9 @@ from . import schedule
 RETENTION = dt.timedelta(days=3)
 
 PENDING, SENT, DONE, FAILED, EXPIRED = "pending", "sent", "done", "failed", "expired"
+#: Only pending reminders are indexed for the claim (migration 0002): the index stays as
+#: small as the queue, whatever the history. A literal, so the planners can use it.
+_IS_PENDING = sa.text("state = 'pending'")
 
 
 class UTCDateTime(sa.TypeDecorator):
@@ -86,7 +89,9 @@ class Reminder(db.Model):
     __tablename__ = "reminder"
     __table_args__ = (
         sa.UniqueConstraint("plan_id", "kind"),
-        sa.Index("ix_reminder_due", "state", "next_attempt_at"),
+        sa.CheckConstraint(f"state IN {(PENDING, SENT, DONE, FAILED, EXPIRED)}", name="state"),
+        sa.Index("ix_reminder_pending", "next_attempt_at", sqlite_where=_IS_PENDING,
+                 postgresql_where=_IS_PENDING),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[str] = mapped_column(sa.ForeignKey("plan.id", ondelete="CASCADE"))
@@ -204,9 +209,11 @@ def claim_due(now: dt.datetime, *, limit: int, lease: dt.timedelta,
     """Atomically claim up to ``limit`` reminders due at ``now``, for ``lease``.
 
     One statement, ``UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING``:
-    on PostgreSQL concurrent senders skip each other's rows; SQLite ignores the
-    locking clause but runs the statement under its single write lock (the session
-    holds no read snapshot before it), which is atomic across processes too.
+    on PostgreSQL concurrent senders skip each other's rows (and a row another
+    sender claimed meanwhile is re-checked against the WHERE clause before it is
+    locked); SQLite ignores the locking clause but runs the statement under its
+    single write lock, taken before the statement reads (the session holds no read
+    snapshot before it), which is atomic across processes too.
 
     :param now: the moment to send for (``--now`` may replay another one).
     :param wall_now: the real time, against which leases are counted.
@@ -214,19 +221,20 @@ def claim_due(now: dt.datetime, *, limit: int, lease: dt.timedelta,
     wall_now = wall_now or dt.datetime.now(dt.UTC)
     db.session.commit()  # start from a fresh transaction: the UPDATE comes first
     claim = secrets.token_hex(16)
+    table = Reminder.__table__
     candidates = (
-        sa.select(Reminder.id)
-        .where(Reminder.state == PENDING, Reminder.next_attempt_at <= now,
-               sa.or_(Reminder.claimed_until.is_(None), Reminder.claimed_until < wall_now))
-        .order_by(Reminder.next_attempt_at)
+        sa.select(table.c.id)
+        .where(_IS_PENDING, table.c.next_attempt_at <= now,
+               sa.or_(table.c.claimed_until.is_(None), table.c.claimed_until < wall_now))
+        .order_by(table.c.next_attempt_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
     claimed = db.session.execute(
-        sa.update(Reminder.__table__)
-        .where(Reminder.__table__.c.id.in_(candidates.scalar_subquery()))
+        sa.update(table)
+        .where(table.c.id.in_(candidates.scalar_subquery()))
         .values(claim=claim, claimed_until=wall_now + lease)
-        .returning(Reminder.__table__.c.id)
+        .returning(table.c.id)
     ).scalars().all()
     db.session.commit()
     if not claimed:
@@ -235,13 +243,34 @@ def claim_due(now: dt.datetime, *, limit: int, lease: dt.timedelta,
         sa.select(Reminder, Plan, Subscription)
         .join(Plan, Reminder.plan_id == Plan.id)
         .join(Subscription, Plan.subscription_id == Subscription.id)
-        .where(Reminder.claim == claim)
+        .where(Reminder.id.in_(claimed), Reminder.claim == claim)
         .order_by(Reminder.next_attempt_at)
     ).all()
     due = [Due(r.id, claim, r.kind, r.due_at, r.attempts, p.id, p.locale, p.operator, s.id,
                s.endpoint, s.p256dh, s.auth) for r, p, s in rows]
     db.session.commit()
     return due
+
+
+def renew(claim: str, ids: Iterable[int], *, lease: dt.timedelta,
+          wall_now: dt.datetime | None = None) -> int:
+    """Extend the lease of the reminders still held under ``claim``; return how many.
+
+    A sender renews while it works, so a slow batch (timeouts, inline retries) is
+    never taken over by another sender; one that died stops renewing.
+    """
+    ids = list(ids)
+    if not ids:
+        return 0
+    wall_now = wall_now or dt.datetime.now(dt.UTC)
+    table = Reminder.__table__
+    renewed = db.session.execute(
+        sa.update(table)
+        .where(table.c.id.in_(ids), table.c.claim == claim)
+        .values(claimed_until=wall_now + lease)
+    ).rowcount
+    db.session.commit()
+    return renewed
 
 
 @dataclass(frozen=True)
