@@ -11,6 +11,8 @@ import os
 import re
 from dataclasses import dataclass
 
+from flask import current_app
+
 from . import REPO_ROOT
 
 STATIC_DIR = os.path.join(REPO_ROOT, "static")
@@ -71,7 +73,11 @@ _cache: dict[str, tuple[float, dict[str, Asset]]] = {}
 
 
 def url(name: str) -> str:
-    """The hashed URL of an asset (recomputed when ``static/`` changes)."""
+    """The hashed URL of an asset: the build's own set while it renders, else recomputed
+    whenever ``static/`` changes (pages served by the views in development)."""
+    building = current_app.extensions.get("simexit_assets") if current_app else None
+    if building is not None:
+        return building[name].url
     stamp = max(os.stat(os.path.join(root, f)).st_mtime_ns
                 for root, _, files in os.walk(STATIC_DIR) for f in files)
     cached = _cache.get(STATIC_DIR)

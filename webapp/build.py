@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 
+import brotli
 import click
 from flask import Flask, current_app, g, render_template
 from flask.cli import with_appcontext
@@ -115,7 +116,7 @@ def build_site(app: Flask, out_dir: str) -> dict:
     with app.app_context():
         refresh()
         app.extensions["simexit_content"] = content.load()  # validate before writing anything
-        asset_map = assets.collect()
+        asset_map = app.extensions["simexit_assets"] = assets.collect()
         parent = os.path.dirname(os.path.abspath(out_dir)) or "."
         os.makedirs(parent, exist_ok=True)
         tmp = tempfile.mkdtemp(prefix=".build-", dir=parent)
@@ -127,6 +128,8 @@ def build_site(app: Flask, out_dir: str) -> dict:
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        finally:
+            app.extensions.pop("simexit_assets", None)
     return precache
 
 
@@ -178,9 +181,18 @@ def service_worker(precache: dict) -> str:
     return "\n".join(parts)
 
 
+class SiteCompressor(Compressor):
+    """WhiteNoise's compressor with Brotli quality 10: about 4x faster than the default 11
+    for files about 3 % larger, which keeps a build of every language within its budget."""
+
+    @staticmethod
+    def compress_brotli(data: bytes) -> bytes:
+        return brotli.compress(data, quality=10)
+
+
 def _compress(out: str) -> None:
     """Write ``.gz`` and ``.br`` twins of every text file, as ``whitenoise.compress`` does."""
-    compressor = Compressor(extensions=None, quiet=True)
+    compressor = SiteCompressor(extensions=None, quiet=True)
     for root, _, files in os.walk(out):
         for name in sorted(files):
             if compressor.should_compress(name) and not name.startswith("_"):
