@@ -36,6 +36,15 @@ def pytest_configure(config):
                                 "tests would be skipped (run scripts/test.sh)")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Run the real-browser layer last.
+
+    Playwright's sync API keeps an event loop running in this thread until the session
+    ends, and ``asyncio.run()`` (the push sender) refuses to start inside one.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 def pytest_generate_tests(metafunc):
     marker = metafunc.definition.get_closest_marker("databases")
     if marker is not None or "schema" in metafunc.fixturenames:
