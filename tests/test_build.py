@@ -182,6 +182,18 @@ def test_build_is_deterministic(site, tmp_path):
 def test_fingerprint_marks_the_build_fresh(site):
     assert not build.is_stale(str(site["dir"]))
     assert build.is_stale(str(site["dir"] / "missing"))
+    assert build.is_stale(str(site["dir"]), "https://simexit.example")  # another public address
+
+
+def test_public_url_makes_alternates_absolute(tmp_path):
+    from webapp import create_app
+
+    app = create_app({"TESTING": True, "BUILD_DIR": str(tmp_path / "b"), "BUILD_ON_START": False,
+                      "INSTANCE_PATH": str(tmp_path), "PUBLIC_URL": "https://simexit.example/",
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'db'}"})
+    html = build.render_page(app, "/az/nar/")
+    assert '<link rel="alternate" hreflang="ru" href="https://simexit.example/ru/nar/">' in html
+    assert '<link rel="canonical" href="https://simexit.example/az/nar/">' in html
 
 
 def test_guide_pages_show_facts_with_source_and_date(site):

@@ -29,6 +29,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         BUILD_ON_START=True,
         # Serve files changed on disk without a restart: development only.
         STATIC_AUTOREFRESH=False,
+        # The site's public address (https://…): absolute hreflang/canonical links and
+        # notification links. Empty: relative links (fine for development and tests).
+        PUBLIC_URL="",
         # The largest JSON body the API reads, in bytes.
         MAX_CONTENT_LENGTH=8 * 1024,
     )

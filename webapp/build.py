@@ -32,9 +32,10 @@ SHARED_ASSETS = ("app.css", "app.js", "print.css", "icons/icon-192.png", "icons/
                  "icons/favicon.svg")
 
 
-def fingerprint() -> str:
-    """A hash of every source file the build reads (content, templates, code, assets, catalogs)."""
-    h = hashlib.sha256()
+def fingerprint(public_url: str = "") -> str:
+    """A hash of every source file the build reads (content, templates, code, assets, catalogs)
+    and of the one setting it renders (``PUBLIC_URL``)."""
+    h = hashlib.sha256(public_url.encode() + b"\0")
     for top in SOURCE_DIRS:
         for root, dirs, files in os.walk(os.path.join(REPO_ROOT, top)):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
@@ -48,10 +49,10 @@ def fingerprint() -> str:
     return h.hexdigest()
 
 
-def is_stale(out_dir: str) -> bool:
+def is_stale(out_dir: str, public_url: str = "") -> bool:
     try:
         with open(os.path.join(out_dir, FINGERPRINT_FILE)) as f:
-            return f.read().strip() != fingerprint()
+            return f.read().strip() != fingerprint(public_url)
     except FileNotFoundError:
         return True
 
@@ -123,7 +124,7 @@ def build_site(app: Flask, out_dir: str) -> dict:
         try:
             precache = _render_into(app, tmp, asset_map)
             with open(os.path.join(tmp, FINGERPRINT_FILE), "w") as f:
-                f.write(fingerprint() + "\n")
+                f.write(fingerprint(str(app.config.get("PUBLIC_URL") or "")) + "\n")
             _swap(tmp, out_dir)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -217,7 +218,7 @@ def ensure_built(app: Flask) -> None:
     os.makedirs(app.instance_path, exist_ok=True)
     with open(os.path.join(app.instance_path, "build.lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if is_stale(out_dir):
+        if is_stale(out_dir, str(app.config.get("PUBLIC_URL") or "")):
             build_site(app, out_dir)
 
 

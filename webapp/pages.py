@@ -154,6 +154,8 @@ def init_app(app: Flask) -> None:
             "lang_code": lang_code,
             "html_lang": i18n.HTML_LANG[lang_code],
             "locale": i18n.LANGUAGES[lang_code],
+            # Absolute alternates and canonical URLs where the public address is known.
+            "public_url": str(current_app.config.get("PUBLIC_URL") or "").rstrip("/"),
             "languages": i18n.LANGUAGES,
             "native_names": i18n.NATIVE_NAMES,
             "html_langs": i18n.HTML_LANG,

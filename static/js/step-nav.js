@@ -16,8 +16,9 @@ class StepNav extends Component {
     $root.insertBefore($controls, $root.querySelector('.steps'));
     this.$steps.forEach(($step) => {
       const $box = $step.querySelector('[data-step-checkbox]');
-      this.setCollapsed($step, Boolean($box && $box.checked));
+      this.setCollapsed($step, Boolean($box && $box.checked), false);
     });
+    this.updateAll();
     $root.addEventListener('change', (event) => {
       if (event.target.matches('[data-step-checkbox]') && event.target.checked) {
         this.setCollapsed(event.target.closest('.step'), true);
@@ -41,14 +42,14 @@ class StepNav extends Component {
     $step.querySelector('.step__header').appendChild($button);
   }
 
-  setCollapsed ($step, collapsed) {
+  setCollapsed ($step, collapsed, updateAll = true) {
     $step.classList.toggle('step--collapsed', collapsed);
     const $button = $step.querySelector('.step__toggle');
     $button.setAttribute('aria-expanded', String(!collapsed));
     $button.textContent = collapsed ? this.t('show') : this.t('hide');
     const $title = $step.querySelector('.step__text');
     $button.setAttribute('aria-label', $button.textContent + ': ' + ($title ? $title.textContent : ''));
-    this.updateAll();
+    if (updateAll) { this.updateAll(); }
   }
 
   anyCollapsed () {
@@ -56,7 +57,8 @@ class StepNav extends Component {
   }
 
   setAll (collapsed) {
-    this.$steps.forEach(($step) => this.setCollapsed($step, collapsed));
+    this.$steps.forEach(($step) => this.setCollapsed($step, collapsed, false));
+    this.updateAll();
   }
 
   updateAll () {
