@@ -245,3 +245,11 @@ def cached_urls(page) -> dict[str, list[str]]:
         }
         return result;
     }""")
+
+
+def save_offline(page, context, url: str) -> None:
+    """Open ``url``, wait until its language is saved on the device, then cut the network."""
+    page.goto(url)
+    wait_controlled(page)
+    wait_offline_ready(page)
+    context.set_offline(True)

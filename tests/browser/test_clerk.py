@@ -1,0 +1,194 @@
+"""The clerk card: offline in every language, Azerbaijani large with Russian beneath.
+
+The reader's own language is in small print for English and Chinese readers only (an
+Azerbaijani or Russian reader can read the card itself). The screen stays on through the
+Screen Wake Lock API: checked against Chromium's real API, and against a stub that records
+what the component asks for (a real lock cannot be released or re-granted on demand).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from webapp import clerk_card, content, i18n
+
+from .conftest import LANGUAGES, normalise, save_offline
+
+pytestmark = pytest.mark.browser
+
+CONTENT = content.load()
+#: Every line of both cards, as the English msgids say it.
+MESSAGES = clerk_card.TERMINATE_LINES + clerk_card.OFFICE_LINES
+#: Letters that English text never has: a real translation into the language shows some.
+SCRIPT = {
+    "az": re.compile("[əğışçöüƏĞİŞÇÖÜ]"),
+    "ru": re.compile("[а-яёА-ЯЁ]"),
+    "zh-hans": re.compile("[\u4e00-\u9fff]"),
+}
+#: WCAG-ish "large text" for arm's length: 24 CSS px or more.
+LARGE_PX = 24
+
+#: Each line of the cards: its Azerbaijani, Russian and own-language parts, as shown.
+LINES = """() => Array.from(document.querySelectorAll('.clerk-card__line')).map((line) => {
+    const part = (el) => {
+        if (!el) { return null; }
+        const box = el.getBoundingClientRect();
+        return {text: el.textContent.trim(), lang: el.closest('[lang]').getAttribute('lang'),
+                size: parseFloat(getComputedStyle(el).fontSize), top: box.top,
+                bottom: box.bottom, visible: box.height > 0 && el.checkVisibility()};
+    };
+    return {az: part(line.querySelector('.clerk-card__text--az')),
+            ru: part(line.querySelector('.clerk-card__text--ru')),
+            own: part(line.querySelector('.clerk-card__own'))};
+})"""
+
+
+def english(operator: content.Guide) -> list[str]:
+    return [normalise(m % {"operator": operator.name}) for m in MESSAGES]
+
+
+def check_lines(lines: list[dict], lang: str, operator: content.Guide) -> None:
+    where = f"/{lang}/{operator.id}/clerk/"
+    assert len(lines) == len(MESSAGES), where
+    for line, msgid in zip(lines, english(operator), strict=True):
+        az, ru, own = line["az"], line["ru"], line["own"]
+        assert az["lang"] == "az" and ru["lang"] == "ru", where
+        assert az["visible"] and ru["visible"], where
+        for locale, part in (("az", az), ("ru", ru)):
+            assert normalise(part["text"]) != msgid, f"{where}: {locale} not translated: {msgid}"
+            assert SCRIPT[locale].search(part["text"]), f"{where}: not {locale}: {part['text']}"
+        assert az["size"] >= LARGE_PX, f"{where}: Azerbaijani at {az['size']}px"
+        assert ru["top"] >= az["bottom"] - 1, f"{where}: Russian is not beneath"
+        if lang in clerk_card.COUNTER_LOCALES:
+            assert own is None, f"{where}: an {lang} reader needs no small print"
+            continue
+        assert own is not None and own["visible"], where
+        assert own["lang"] == i18n.HTML_LANG[lang], where
+        assert own["size"] < ru["size"] < az["size"], f"{where}: the own language is not small"
+        assert own["top"] >= ru["bottom"] - 1, where
+        if lang == "en":
+            assert normalise(own["text"]) == msgid
+        else:
+            assert normalise(own["text"]) != msgid and SCRIPT[lang].search(own["text"]), where
+    # The office card names the operator as the operator writes it, in every language.
+    office = lines[len(clerk_card.TERMINATE_LINES)]
+    for part in (office["az"], office["ru"], office["own"]):
+        assert part is None or operator.name in part["text"], where
+
+
+def wake_lock_available(page) -> bool:
+    """Whether this browser grants a screen wake lock now (asked apart from the page's own)."""
+    return page.evaluate("""() => !('wakeLock' in navigator) ? false
+        : navigator.wakeLock.request('screen').then((lock) => lock.release().then(() => true),
+                                                    () => false)""")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_clerk_cards_work_offline(page, context, site, lang):
+    save_offline(page, context, f"/{lang}/")
+    for operator in CONTENT.operators.values():
+        url = f"/{lang}/{operator.id}/clerk/"
+        response = page.goto(url)
+        assert response is not None and response.ok and response.from_service_worker, url
+        assert page.evaluate("document.documentElement.lang") == i18n.HTML_LANG[lang]
+        check_lines(page.evaluate(LINES), lang, operator)
+
+        # The screen stays on where the browser allows it; the card works either way.
+        status = page.locator(".clerk__awake")
+        if wake_lock_available(page):
+            page.wait_for_selector("html[data-wake-lock=on]", state="attached")
+            assert status.is_visible()
+        else:
+            assert page.evaluate("document.documentElement.dataset.wakeLock") is None
+            assert status.is_hidden()
+
+        # One tap back to the guide, at the counter step.
+        page.locator(".clerk__back a").click()
+        page.wait_for_url(f"**/{lang}/{operator.id}/#at-the-counter")
+        assert normalise(page.locator("h1").first.text_content()) == site.h1(
+            f"/{lang}/{operator.id}/")
+        assert page.locator("#at-the-counter").is_visible()
+
+
+#: A stand-in for ``navigator.wakeLock`` that records each request, and a document whose
+#: visibility the test controls (headless Chromium never hides a page by itself).
+WAKE_LOCK_STUB = """(() => {
+    const mode = %s;
+    const log = window.__wakeLock = {requests: [], locks: [], visibility: 'visible'};
+    Object.defineProperty(document, 'visibilityState', {configurable: true,
+                                                        get: () => log.visibility});
+    if (mode === 'unsupported') { delete Navigator.prototype.wakeLock; return; }
+    const wakeLock = {request (type) {
+        log.requests.push(type);
+        if (mode === 'denied') {
+            return Promise.reject(new DOMException('Not allowed', 'NotAllowedError'));
+        }
+        const lock = new EventTarget();
+        lock.type = type;
+        lock.release = () => {
+            lock.dispatchEvent(new Event('release'));
+            return Promise.resolve();
+        };
+        log.locks.push(lock);
+        return Promise.resolve(lock);
+    }};
+    Object.defineProperty(Navigator.prototype, 'wakeLock',
+                          {configurable: true, get: () => wakeLock});
+})()"""
+
+SET_VISIBILITY = """(state) => {
+    window.__wakeLock.visibility = state;
+    document.dispatchEvent(new Event('visibilitychange'));
+}"""
+
+
+@pytest.fixture
+def stubbed_page(new_context):
+    def make(mode: str):
+        context = new_context(service_workers="block")
+        context.add_init_script(WAKE_LOCK_STUB % f"'{mode}'")
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda error: errors.append(error))
+        page.goto("/en/azercell/clerk/")
+        return page, errors
+
+    return make
+
+
+def wake_lock_state(page) -> dict:
+    return page.evaluate("""() => ({requests: window.__wakeLock.requests,
+        on: document.documentElement.getAttribute('data-wake-lock'),
+        shown: !document.querySelector('.clerk__awake').hidden})""")
+
+
+def test_the_card_keeps_the_screen_on_and_asks_again_when_shown_again(stubbed_page):
+    page, errors = stubbed_page("granted")
+    page.wait_for_selector("html[data-wake-lock=on]", state="attached")
+    assert wake_lock_state(page) == {"requests": ["screen"], "on": "on", "shown": True}
+
+    # The browser releases the lock when the page is hidden; nothing is asked while hidden.
+    page.evaluate(SET_VISIBILITY, "hidden")
+    page.evaluate("window.__wakeLock.locks[0].release()")
+    page.wait_for_selector("html:not([data-wake-lock])", state="attached")
+    assert wake_lock_state(page) == {"requests": ["screen"], "on": None, "shown": False}
+
+    page.evaluate(SET_VISIBILITY, "visible")
+    page.wait_for_selector("html[data-wake-lock=on]", state="attached")
+    assert wake_lock_state(page) == {"requests": ["screen", "screen"], "on": "on", "shown": True}
+    assert errors == []
+
+
+@pytest.mark.parametrize("mode", ["denied", "unsupported"])
+def test_the_card_works_without_a_wake_lock(stubbed_page, mode):
+    page, errors = stubbed_page(mode)
+    page.wait_for_load_state("load")
+    page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 50))")  # let it settle
+    expected = ["screen"] if mode == "denied" else []
+    assert wake_lock_state(page) == {"requests": expected, "on": None, "shown": False}
+    assert errors == []
+    assert page.locator(".clerk-card__text--az").first.is_visible()
+    page.locator(".clerk__back a").click()
+    page.wait_for_url("**/en/azercell/#at-the-counter")

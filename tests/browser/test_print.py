@@ -1,0 +1,87 @@
+"""Print: each operator guide fits on one or two A4 pages, with its sources, in readable type.
+
+Chromium prints the page in print media (``static/css/print.css``) to a PDF; pypdf counts
+its pages and extracts its text, so the sources are checked on the paper itself.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+
+import pytest
+
+from webapp import content
+
+pytestmark = pytest.mark.browser
+
+CONTENT = content.load()
+MAX_PAGES = 2
+#: The smallest type on paper: 9pt is 12 CSS px.
+MIN_FONT_PX = 12
+
+#: Every fact of the page: its id, source host, and whether it is printed (print media on).
+FACTS = """() => Array.from(document.querySelectorAll('.fact-item')).map((el) => ({
+    id: el.id, printed: el.checkVisibility(),
+    host: el.querySelector('.fact-item__source a').textContent.trim()}))"""
+#: Printed text smaller than the minimum: each element with text of its own, and the
+#: generated ``::before``/``::after`` content.
+SMALL_TEXT = """(min) => {
+    const small = [];
+    for (const el of document.body.querySelectorAll('*')) {
+        if (!el.checkVisibility()) { continue; }
+        const own = Array.from(el.childNodes)
+            .some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+        const style = getComputedStyle(el);
+        const box = el.getBoundingClientRect();
+        if (own && box.width > 1 && parseFloat(style.fontSize) < min) {
+            small.push(el.tagName + '.' + el.className + ' ' + style.fontSize);
+        }
+        for (const pseudo of ['::before', '::after']) {
+            const ps = getComputedStyle(el, pseudo);
+            if (/^["'].*\\S.*["']$/.test(ps.content) && parseFloat(ps.fontSize) < min) {
+                small.push(el.tagName + '.' + el.className + pseudo + ' ' + ps.fontSize);
+            }
+        }
+    }
+    return small;
+}"""
+
+
+def squeeze(text: str) -> str:
+    """Text as extracted from a PDF, for searching: ligatures undone, no whitespace at all."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+@pytest.fixture
+def page(new_context):
+    page = new_context(service_workers="block").new_page()
+    page.emulate_media(media="print")
+    return page
+
+
+@pytest.mark.parametrize("operator", list(CONTENT.operators))
+def test_a_guide_prints_on_two_a4_pages_with_its_sources_in_readable_type(page, operator):
+    from pypdf import PdfReader
+
+    page.goto(f"/en/{operator}/")
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4")))
+    assert 1 <= len(pdf.pages) <= MAX_PAGES, f"/en/{operator}/ prints on {len(pdf.pages)} pages"
+    width, height = (round(float(x) / 72 * 25.4) for x in pdf.pages[0].mediabox[2:])
+    assert (width, height) == (210, 297)  # A4, in mm
+    text = squeeze(" ".join(p.extract_text() for p in pdf.pages))
+
+    assert squeeze(page.locator("h1").first.text_content()) in text
+    facts = page.evaluate(FACTS)
+    assert facts
+    # Only repeats are left off paper: every fact of the page is printed once at least.
+    assert {f["id"] for f in facts if f["printed"]} == {f["id"] for f in facts}
+    missing = sorted({f["host"] for f in facts if squeeze(f["host"]) not in text})
+    assert not missing, f"sources not on paper: {missing}"
+    for step in CONTENT.operators[operator].steps:
+        assert squeeze(step.title.split("{")[0])[:30] in text, step.id
+
+    # Readable: nothing printed smaller than 9pt.
+    assert page.evaluate("matchMedia('print').matches")
+    assert page.evaluate(SMALL_TEXT, MIN_FONT_PX) == []
