@@ -42,16 +42,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.instance_path = app.config["INSTANCE_PATH"]
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from . import catalogs, db, i18n, pages, push, serving
+    from . import api, build, catalogs, db, errors, headers, i18n, limits, pages, push, serving
 
     i18n.init_app(app)
     catalogs.init_app(app)
     db.init_app(app)
     push.init_app(app)
     pages.init_app(app)
-
-    from . import api, build, errors, headers, limits
-
     errors.init_app(app)
     headers.init_app(app)
     limits.init_app(app)

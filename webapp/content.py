@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 CONTENT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "content")
 
@@ -120,10 +120,6 @@ class Content:
     facts: dict[str, Fact]
     operators: dict[str, Guide]
     sections: dict[str, Guide]
-    files: tuple[str, ...] = field(default=())
-
-    def guide(self, guide_id: str) -> Guide:
-        return self.operators.get(guide_id) or self.sections[guide_id]
 
 
 def _entry(kind: str, index: int, table: object) -> str:
@@ -325,7 +321,6 @@ def load(content_dir: str = CONTENT_DIR) -> Content:
     """
     facts_path = os.path.join(content_dir, "facts.toml")
     facts = _facts(facts_path)
-    files = [facts_path]
     operators = {}
     op_dir = os.path.join(content_dir, "operators")
     if os.path.isdir(op_dir):
@@ -337,13 +332,11 @@ def load(content_dir: str = CONTENT_DIR) -> Content:
     for op in OPERATORS:
         path = os.path.join(op_dir, f"{op}.toml")
         operators[op] = _guide(path, op, facts, operator=True)
-        files.append(path)
     sections = {}
     for section in SECTIONS:
         path = os.path.join(content_dir, f"{section}.toml")
         sections[section] = _guide(path, section, facts, operator=False)
-        files.append(path)
-    return Content(facts, operators, sections, tuple(files))
+    return Content(facts, operators, sections)
 
 
 def translatable_strings(data: dict):
