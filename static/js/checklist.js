@@ -11,11 +11,9 @@ class Checklist extends Component {
     const saved = this.load();
     this.$boxes.forEach(($box) => {
       $box.checked = saved.indexOf($box.getAttribute('data-step-checkbox')) !== -1;
-      $box.closest('.step__done').hidden = false;
       $box.addEventListener('change', () => this.update(true));
     });
     $root.querySelector('[data-checklist-reset]').addEventListener('click', () => this.reset());
-    $root.hidden = false;
     this.update(false);
   }
 

@@ -73,7 +73,6 @@ class Remind extends Component {
     this.rules = JSON.parse($root.getAttribute('data-rules'));
     this.locale = $root.getAttribute('data-locale');
     this.htmlLang = $root.getAttribute('data-html-lang');
-    this.timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
     this.$date = $root.querySelector('[data-remind-date]');
     this.$operator = $root.querySelector('[data-remind-operator]');
     this.$check = $root.querySelector('[data-remind-check]');
@@ -98,6 +97,14 @@ class Remind extends Component {
       ? fetch('/api/push/key').then((r) => r.json()).then((d) => d.publicKey).catch(() => null)
       : Promise.resolve(null);
     this.restore();
+  }
+
+  /** The device's IANA time zone; looked up on first use (the first Intl call is slow). */
+  get timezone () {
+    if (!this._timezone) {
+      this._timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+    }
+    return this._timezone;
   }
 
   pushSupported () {

@@ -1,19 +1,23 @@
-/** Steps that open and close one by one, with "Show all"; done steps start closed. */
+/**
+ * Steps that open and close one by one, with "Show all"; done steps start closed.
+ * The toggles and the "Show all" button are in the server's markup (so nothing moves
+ * when this starts); this wires them up and keeps their labels true.
+ */
 class StepNav extends Component {
   static moduleName = 'step-nav';
 
   constructor ($root) {
     super($root);
-    this.$steps = Array.from($root.querySelectorAll('.step'));
-    this.$steps.forEach(($step) => this.addToggle($step));
-    const $controls = document.createElement('div');
-    $controls.className = 'step-nav__controls';
-    this.$all = document.createElement('button');
-    this.$all.type = 'button';
-    this.$all.className = 'button button--secondary button--small';
-    this.$all.addEventListener('click', () => this.setAll(this.anyCollapsed() ? false : true));
-    $controls.appendChild(this.$all);
-    $root.insertBefore($controls, $root.querySelector('.steps'));
+    this.$steps = Array.from($root.querySelectorAll('.step')).filter(($step) => $step.querySelector('.step__toggle'));
+    this.$steps.forEach(($step) => {
+      $step.querySelector('.step__toggle').addEventListener('click', () => {
+        this.setCollapsed($step, !$step.classList.contains('step--collapsed'));
+      });
+    });
+    this.$all = $root.querySelector('[data-step-nav-all]');
+    if (this.$all) {
+      this.$all.addEventListener('click', () => this.setAll(!this.anyCollapsed()));
+    }
     this.$steps.forEach(($step) => {
       const $box = $step.querySelector('[data-step-checkbox]');
       this.setCollapsed($step, Boolean($box && $box.checked), false);
@@ -27,28 +31,18 @@ class StepNav extends Component {
     if (window.location.hash) {
       const $target = document.getElementById(window.location.hash.slice(1));
       const $step = $target && $target.closest('.step');
-      if ($step) { this.setCollapsed($step, false); }
+      if ($step && this.$steps.indexOf($step) !== -1) { this.setCollapsed($step, false); }
     }
-  }
-
-  addToggle ($step) {
-    const $button = document.createElement('button');
-    $button.type = 'button';
-    $button.className = 'step__toggle';
-    $button.setAttribute('aria-controls', $step.id + '-body');
-    $button.addEventListener('click', () => {
-      this.setCollapsed($step, !$step.classList.contains('step--collapsed'));
-    });
-    $step.querySelector('.step__header').appendChild($button);
   }
 
   setCollapsed ($step, collapsed, updateAll = true) {
     $step.classList.toggle('step--collapsed', collapsed);
     const $button = $step.querySelector('.step__toggle');
-    $button.setAttribute('aria-expanded', String(!collapsed));
-    $button.textContent = collapsed ? this.t('show') : this.t('hide');
+    const label = collapsed ? this.t('show') : this.t('hide');
     const $title = $step.querySelector('.step__text');
-    $button.setAttribute('aria-label', $button.textContent + ': ' + ($title ? $title.textContent : ''));
+    $button.setAttribute('aria-expanded', String(!collapsed));
+    if ($button.textContent !== label) { $button.textContent = label; }
+    $button.setAttribute('aria-label', label + ': ' + ($title ? $title.textContent : ''));
     if (updateAll) { this.updateAll(); }
   }
 
@@ -63,7 +57,8 @@ class StepNav extends Component {
 
   updateAll () {
     if (this.$all) {
-      this.$all.textContent = this.anyCollapsed() ? this.t('show-all') : this.t('hide-all');
+      const label = this.anyCollapsed() ? this.t('show-all') : this.t('hide-all');
+      if (this.$all.textContent !== label) { this.$all.textContent = label; }
     }
   }
 }

@@ -73,7 +73,7 @@ def test_axe_finds_no_violation_on_any_page(new_context, site, axe_script, lang)
 def guide_page(new_context):
     page = new_context(service_workers="block").new_page()
     page.goto(GUIDE)
-    page.wait_for_selector("html.js-enabled [data-module=checklist]:not([hidden])",
+    page.wait_for_selector("html.js-enabled [data-step-nav-init] [data-checklist-init]",
                            state="attached")
     return page
 

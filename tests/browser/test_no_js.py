@@ -59,9 +59,12 @@ def test_guide_pages_are_complete_without_javascript(page, lang):
             assert shown["body"] == [True], where
             assert shown["text"] and all(shown["text"]), where
             assert shown["options"] == [True] * len(step.options), where
-        # What the script would add is not needed: the ticks and their bar stay hidden.
-        hidden = visibility(page, "[data-module=checklist], .step__done")
-        assert hidden and not any(h["visible"] for h in hidden)
+        # The controls that need the script are in the markup but hidden (scripting: none):
+        # the ticks, their bar, the step toggles and "Hide all".
+        hidden = visibility(page, "[data-module=checklist], .step__done, .step__toggle, "
+                                  "[data-step-nav-all]")
+        assert len(hidden) == 2 + 2 * len(guide.steps), name
+        assert not any(h["visible"] for h in hidden), name
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
