@@ -19,17 +19,22 @@ pytestmark = pytest.mark.browser
 GUIDE = "/en/azercell/"
 STEPS = content.load().operators["azercell"].steps
 
-#: Every layout shift the page has had (buffered: also those before this ran), once the
-#: scripts have started, after two frames so that a late shift is counted too.
+#: The layout shifts since the document was parsed (the scripts run after that, so these
+#: are theirs), once the scripts have started, after two frames so that a late shift counts
+#: too. Shifts while the document is still being parsed are left out: on a loaded machine
+#: the parser may paint half a step header and then add the rest of it.
 LAYOUT_SHIFTS = """() => new Promise((resolve) => {
+    const parsed = performance.getEntriesByType('navigation')[0].domInteractive;
     const shifts = [];
     new PerformanceObserver((list) => {
         for (const entry of list.getEntries()) {
-            shifts.push({value: entry.value, sources: (entry.sources || []).map(
-                (s) => s.node ? (s.node.id || s.node.className || s.node.nodeName) : '?')});
+            if (entry.startTime < parsed) { continue; }
+            shifts.push({value: entry.value, at: entry.startTime, sources: (entry.sources || [])
+                .map((s) => s.node ? (s.node.id || s.node.className || s.node.nodeName) : '?')});
         }
     }).observe({type: 'layout-shift', buffered: true});
-    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => resolve(shifts), 50)));
+    requestAnimationFrame(() => requestAnimationFrame(
+        () => setTimeout(() => resolve(shifts), 50)));
 })"""
 
 
