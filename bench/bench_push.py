@@ -8,10 +8,12 @@ same subscriptions in the same run, and the encryption-only cost per message.
 The sender is measured as one process and as several (``--processes``, default
 1 and 2: one per core), each a long-running sender (``reminders worker``) that
 is started and ready before the clock starts; they share the SQLite database and
-claim disjoint batches. The push service runs in a child process
-(tests/pushservice.py in counting mode), so it does not share the senders'
-interpreter lock. Nothing leaves 127.0.0.1.
-Run: ``.venv/bin/python bench/bench_push.py [--count 2000] [--processes 1,2]``.
+claim disjoint batches. Every measurement is repeated (``--repeat``, default 3;
+the reminders are made due again each time) and the median is printed with the
+range. The push service is ``bench/countingpush.py``: asyncio in a child process,
+so it neither shares the senders' interpreter lock nor becomes the bottleneck, as
+a real push service would not. Nothing leaves 127.0.0.1.
+Run: ``.venv/bin/python bench/bench_push.py [--count 2000] [--processes 1,2] [--repeat 3]``.
 """
 
 from __future__ import annotations
@@ -20,22 +22,15 @@ import argparse
 import datetime as dt
 import multiprocessing
 import os
+import statistics
 import sys
 import tempfile
 import time
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:0] = [os.path.dirname(HERE), os.path.join(os.path.dirname(HERE), "tests")]
+sys.path[:0] = [HERE, os.path.dirname(HERE)]
 
-from pushservice import PushService  # noqa: E402
-
-
-def serve(conn) -> None:
-    """Child process: a counting push service until the parent closes the pipe."""
-    with PushService(check=False) as service:
-        conn.send(service.origin)
-        conn.recv()  # blocks until the parent says stop (or dies: EOFError)
+from countingpush import CountingPushService  # noqa: E402
 
 
 def sender_process(config: dict, now_iso: str, ready, go, results) -> None:
@@ -71,11 +66,6 @@ def run_senders(config: dict, now, processes: int) -> tuple[float, int]:
     return elapsed, sent
 
 
-def count(origin: str) -> int:
-    with urllib.request.urlopen(origin + "/count", timeout=5) as response:
-        return int(response.read())
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=2000, help="due reminders (default 2000)")
@@ -83,9 +73,11 @@ def main(argv=None) -> int:
                         help="messages for the plain pywebpush loop (default: --count)")
     parser.add_argument("--processes", default="1,2",
                         help="sender process counts to measure (default 1,2)")
-    parser.add_argument("--concurrency", type=int, default=8,
-                        help="sender requests in flight (default 8: the threaded loopback service "
-                             "slows down with more threads; real push services do not)")
+    parser.add_argument("--concurrency", type=int, default=None,
+                        help="sender requests in flight per process (default: the app's "
+                             "SIMEXIT_PUSH_CONCURRENCY default)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of each measurement; the median is printed (default 3)")
     args = parser.parse_args(argv)
     plain_count = args.plain_count or args.count
 
@@ -96,26 +88,23 @@ def main(argv=None) -> int:
     from pywebpush import WebPusher, webpush
 
     from webapp import create_app, push
-    from webapp.push import keys, messages, schedule, sender, store
+    from webapp.push import keys, messages, schedule, store
 
-    ctx = multiprocessing.get_context("spawn")
-    parent, child = ctx.Pipe()
-    server = ctx.Process(target=serve, args=(child,), daemon=True)
-    server.start()
-    try:
-        if not parent.poll(15):
-            raise SystemExit("push service did not start")
-        origin = parent.recv()
+    with CountingPushService() as service:
+        origin = service.origin
         with tempfile.TemporaryDirectory() as tmp:
             config = {"TESTING": False, "BUILD_ON_START": False,
                       "BUILD_DIR": os.path.join(tmp, "build"),
                       "INSTANCE_PATH": os.path.join(tmp, "instance"),
                       "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
-                      "PUSH_SERVICES": origin, "PUSH_CONCURRENCY": args.concurrency,
+                      "PUSH_SERVICES": origin,
                       "RATELIMIT_ENABLED": False,
                       "VAPID_SUBJECT": "mailto:bench@simexit.invalid"}
+            if args.concurrency:
+                config["PUSH_CONCURRENCY"] = args.concurrency
             app = create_app(config)
             with app.app_context():
+                concurrency = push.settings().concurrency
                 upgrade()
                 now = dt.datetime.now(dt.UTC)
                 day = (now + dt.timedelta(days=10)).date()
@@ -135,50 +124,59 @@ def main(argv=None) -> int:
                 push.vapid_key()  # created once, shared by the sender processes
 
                 # 1. Our sender, end to end (claim, send, record), in 1..N processes.
-                ours = {}
+                ours: dict[int, list[float]] = {}
                 for processes in (int(p) for p in args.processes.split(",")):
-                    store.db.session.execute(store.sa.update(store.Reminder).values(
-                        state="pending", attempts=0, claim=None, claimed_until=None,
-                        sent_at=None, last_status=None))
-                    store.db.session.commit()
-                    ours[processes], sent = run_senders(config, first.due, processes)
-                    assert sent == args.count, (processes, sent)
+                    for _ in range(args.repeat):
+                        store.db.session.execute(store.sa.update(store.Reminder).values(
+                            state="pending", attempts=0, claim=None, claimed_until=None,
+                            sent_at=None, last_status=None))
+                        store.db.session.commit()
+                        seconds, sent = run_senders(config, first.due, processes)
+                        assert sent == args.count, (processes, sent)
+                        ours.setdefault(processes, []).append(args.count / seconds)
 
                 # 2. A plain loop of pywebpush.webpush(): a new connection and JWT each time.
                 key = Vapid02(push.vapid_key().private)
-                started = time.perf_counter()
-                for sub in subs[:plain_count]:
-                    webpush(sub, data, vapid_private_key=key, ttl=3600,
-                            vapid_claims={"sub": "mailto:bench@simexit.invalid", "aud": origin},
-                            timeout=10)
-                plain = time.perf_counter() - started
+                plain = []
+                for _ in range(args.repeat):
+                    started = time.perf_counter()
+                    for sub in subs[:plain_count]:
+                        webpush(sub, data, vapid_private_key=key, ttl=3600,
+                                vapid_claims={"sub": "mailto:bench@simexit.invalid",
+                                              "aud": origin},
+                                timeout=10)
+                    plain.append(plain_count / (time.perf_counter() - started))
 
                 # 3. Encryption only (ECDH + HKDF + AES-GCM per message).
                 pushers = [WebPusher(sub) for sub in subs]
-                started = time.perf_counter()
-                for pusher in pushers:
-                    pusher.encode(data)
-                encrypt = time.perf_counter() - started
-            delivered = count(origin)
-    finally:
-        parent.send("stop")
-        server.join(timeout=10)
-        if server.is_alive():
-            server.terminate()
+                encrypt = []
+                for _ in range(args.repeat):
+                    started = time.perf_counter()
+                    for pusher in pushers:
+                        pusher.encode(data)
+                    encrypt.append((time.perf_counter() - started) / len(pushers))
+            delivered = service.count()
 
-    plain_rate = plain_count / plain
+    def spread(values: list[float]) -> str:
+        return f"median of {len(values)}, range {min(values):.0f}-{max(values):.0f}"
+
+    plain_rate = statistics.median(plain)
     print(f"due reminders:            {args.count} ({len(data)}-byte payload, loopback, SQLite, "
           f"{os.cpu_count()} CPUs)")
-    print(f"plain pywebpush loop:     {plain_rate:8.0f} msg/s  ({plain:.2f} s for {plain_count})")
-    for processes, seconds in ours.items():
-        rate = args.count / seconds
-        print(f"sender, {processes} process(es):  {rate:8.0f} msg/s  ({seconds:.2f} s, "
-              f"claim+send+record, {args.concurrency} in flight each)  "
+    print(f"plain pywebpush loop:     {plain_rate:8.0f} msg/s  ({spread(plain)}, "
+          f"{plain_count} messages)")
+    for processes, rates in ours.items():
+        rate = statistics.median(rates)
+        print(f"sender, {processes} process(es):  {rate:8.0f} msg/s  ({spread(rates)}; "
+              f"claim+send+record, {concurrency} in flight each)  "
               f"{rate / plain_rate:5.1f}x the plain loop (target >= 5x)")
-    print(f"encryption only:          {encrypt / len(pushers) * 1e6:8.0f} us/msg "
-          f"({len(pushers) / encrypt:.0f} msg/s on one core)")
-    expected = args.count * len(ours) + plain_count
+    per_message = statistics.median(encrypt)
+    print(f"encryption only:          {per_message * 1e6:8.0f} us/msg "
+          f"({1 / per_message:.0f} msg/s on one core)")
+    expected = args.repeat * (args.count * len(ours) + plain_count)
     print(f"push service accepted:    {delivered} (expected {expected})")
+    if delivered != expected:
+        return 1
     return 0
 
 

@@ -4,7 +4,7 @@ For each process count: a fresh database on a throw-away PostgreSQL cluster
 (``bench/pgcluster.py``, or ``SIMEXIT_TEST_POSTGRES_URL``), ``--count`` due
 reminders (default 6,000, one per subscription), then that many
 ``flask --app webapp reminders send --now …`` processes started at once against
-the counting loopback push service (tests/pushservice.py in a child process).
+the counting loopback push service (bench/countingpush.py, in a child process).
 Prints reminders/s from the first start to the last exit (process start-up
 included), the same without the measured start-up of one idle sender, and checks
 that the push service got each reminder once.
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import multiprocessing
 import os
 import subprocess
 import sys
@@ -24,48 +23,14 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-sys.path[:0] = [HERE, ROOT, os.path.join(ROOT, "tests")]
+sys.path[:0] = [HERE, ROOT]
 
 import pgcluster  # noqa: E402
 from bench_api import app_env  # noqa: E402
+from countingpush import CountingPushService  # noqa: E402
 
 DUE = dt.datetime(2030, 6, 7, 6, 0, tzinfo=dt.UTC)
 NOW = DUE + dt.timedelta(minutes=1)
-
-
-def serve(conn) -> None:
-    """Child process: a counting push service until the parent closes the pipe."""
-    from pushservice import PushService
-
-    with PushService(check=False) as service:
-        conn.send(service.origin)
-        conn.recv()
-
-
-class CountingPushService:
-    """tests/pushservice.py in counting mode, in its own process (its own interpreter lock)."""
-
-    def __enter__(self):
-        ctx = multiprocessing.get_context("spawn")
-        self._conn, child = ctx.Pipe()
-        self._process = ctx.Process(target=serve, args=(child,), daemon=True)
-        self._process.start()
-        if not self._conn.poll(15):
-            raise SystemExit("push service did not start")
-        self.origin = self._conn.recv()
-        return self
-
-    def count(self) -> int:
-        import urllib.request
-
-        with urllib.request.urlopen(self.origin + "/count", timeout=5) as response:
-            return int(response.read())
-
-    def __exit__(self, *exc):
-        self._conn.send("stop")
-        self._process.join(timeout=10)
-        if self._process.is_alive():
-            self._process.terminate()
 
 
 def prepare(env: dict, origin: str, count: int) -> None:

@@ -136,20 +136,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def do_GET(self):  # the benchmark's delivery count
-        count = str(self.server.service.accepted).encode()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(count)))
-        self.end_headers()
-        self.wfile.write(count)
-
     def do_POST(self):
         service = self.server.service
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        if not service.check:  # benchmark mode: accept and count, nothing else
-            with service._lock:
-                service.accepted += 1
-            return self._reply(201)
         sub_id = self.path.rsplit("/", 1)[-1]
         subscriber = service.subscribers.get(sub_id)
         if not self.path.startswith("/push/") or subscriber is None:
@@ -180,10 +169,7 @@ class _Server(ThreadingHTTPServer):
 class PushService:
     """The loopback push service; see the module docstring."""
 
-    def __init__(self, *, check: bool = True) -> None:
-        #: False: accept every POST without verifying or recording (benchmarks).
-        self.check = check
-        self.accepted = 0
+    def __init__(self) -> None:
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.service = self
         self.origin = f"http://127.0.0.1:{self._server.server_address[1]}"

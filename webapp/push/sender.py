@@ -33,9 +33,14 @@ from dataclasses import dataclass, fields
 
 import aiohttp
 from flask import current_app
+
+try:  # libuv's event loop: about a third more sends per second than asyncio's own
+    import uvloop
+except ImportError:  # not on Windows: asyncio's loop does the same job, a little slower
+    uvloop = None
 from pywebpush import WebPusher
 
-from . import messages, origin_of, schedule, settings, store, utcnow, vapid_key
+from . import messages, origin_allowed, origin_of, schedule, settings, store, utcnow, vapid_key
 from .keys import VapidKey
 from .store import EXPIRED, FAILED, PENDING, SENT, Outcome
 
@@ -123,15 +128,16 @@ class Sender:
             cached = self._vapid[origin] = (header, expires)
         return cached[0]
 
-    async def _post(self, session, due: store.Due, data: bytes, *, ttl: int, urgency: str,
-                    limit: asyncio.Semaphore) -> tuple[int | None, float | None, str | None]:
+    async def _post(self, pusher: WebPusher, origin: str, due: store.Due, data: bytes, *,
+                    ttl: int, urgency: str, limit: asyncio.Semaphore
+                    ) -> tuple[int | None, float | None, str | None]:
         """One request: (status, Retry-After seconds, network error) — exactly one of status/error."""
-        headers = {"Authorization": self.vapid_header(origin_of(due.endpoint)),
-                   "Urgency": urgency, "Topic": due.kind}
+        headers = {"Authorization": self.vapid_header(origin), "Urgency": urgency,
+                   "Topic": due.kind}
         async with limit:
             try:
-                response = await WebPusher(due.subscription_info, aiohttp_session=session) \
-                    .send_async(data, headers, ttl=ttl, timeout=session.timeout)
+                response = await pusher.send_async(data, headers, ttl=ttl,
+                                                   timeout=pusher.aiohttp_session.timeout)
             except (aiohttp.ClientError, TimeoutError) as e:
                 return None, None, f"{type(e).__name__}: {e}"[:200]
         return response.status, retry_after_seconds(response.headers.get("Retry-After"),
@@ -141,7 +147,9 @@ class Sender:
                       limit: asyncio.Semaphore) -> Outcome:
         """Send one reminder, retrying transient failures; return what happened."""
         config = self.config
-        if not config.allows(due.endpoint):  # the allow-list may have shrunk since subscribing
+        origin = origin_of(due.endpoint)
+        # The allow-list may have shrunk since the subscription was stored.
+        if not origin_allowed(origin, config.services):
             log.warning("reminder %s: endpoint no longer allowed", due.id)
             return Outcome(due, FAILED, due.attempts, error="endpoint not allowed")
         rule = schedule.RULES_BY_KIND[due.kind]
@@ -155,10 +163,11 @@ class Sender:
                                 plan_id=due.plan_id, due=due.due, public_url=self.public_url,
                                 note=self._notes[key])
         ttl = int((stale - now).total_seconds())
+        pusher = WebPusher(due.subscription_info, aiohttp_session=session)
         attempts = due.attempts
         for _ in range(config.max_attempts):
             attempts += 1
-            status, retry_after, error = await self._post(session, due, data, ttl=ttl,
+            status, retry_after, error = await self._post(pusher, origin, due, data, ttl=ttl,
                                                           urgency=rule.urgency, limit=limit)
             if status in (201, 202):
                 return Outcome(due, SENT, attempts, status)
@@ -193,22 +202,32 @@ class Sender:
         the lease, so a slow push service never lets another sender take them over.
         """
         lease = dt.timedelta(seconds=self.config.lease_seconds)
-        finished: asyncio.Queue[asyncio.Task] = asyncio.Queue()
+        finished: list[asyncio.Task] = []  # filled by the tasks' done callbacks, in order
+        wake = asyncio.Event()
+
+        def on_done(task: asyncio.Task) -> None:
+            finished.append(task)
+            wake.set()
+
         tasks = [asyncio.create_task(self.deliver(session, due, now, limit)) for due in batch]
         for task in tasks:
-            task.add_done_callback(finished.put_nowait)
+            task.add_done_callback(on_done)
         open_ids = {due.id for due in batch}
         buffer: list[Outcome] = []
+        taken = 0  # how many of ``finished`` are in ``buffer`` or recorded
         last_record = last_renew = time.monotonic()
         try:
             while open_ids:
-                try:
-                    task = await asyncio.wait_for(finished.get(), RECORD_INTERVAL)
-                    buffer.append(task.result())  # a bug in deliver() propagates here
-                    while not finished.empty() and len(buffer) < RECORD_EVERY:
-                        buffer.append(finished.get_nowait().result())
-                except TimeoutError:
-                    pass
+                if taken == len(finished):  # one wake-up for however many finished meanwhile
+                    wake.clear()
+                    try:
+                        async with asyncio.timeout(RECORD_INTERVAL):
+                            await wake.wait()
+                    except TimeoutError:
+                        pass
+                while taken < len(finished) and len(buffer) < RECORD_EVERY:
+                    buffer.append(finished[taken].result())  # a bug in deliver() propagates here
+                    taken += 1
                 clock = time.monotonic()
                 if buffer and (len(buffer) >= RECORD_EVERY or len(buffer) == len(open_ids)
                                or clock - last_record >= RECORD_INTERVAL):
@@ -246,4 +265,5 @@ def run_once(*, now: dt.datetime | None = None, sender: Sender | None = None) ->
     """Send everything due at ``now`` (default: the current time) once; needs an app context."""
     current_app.logger.debug("reminders: run at %s", now)
     sender = sender or Sender.from_app()
-    return asyncio.run(sender.run(now or utcnow()))
+    coro = sender.run(now or utcnow())
+    return uvloop.run(coro) if uvloop is not None else asyncio.run(coro)
