@@ -43,6 +43,7 @@ def sender_process(config: dict, now_iso: str, ready, go, results) -> None:
     app = create_app(config)
     with app.app_context():
         one = sender.Sender.from_app()
+        sender.settle_memory()  # as ``reminders worker`` does
         ready.wait()
         go.wait()
         results.put(sender.run_once(now=dt.datetime.fromisoformat(now_iso), sender=one).sent)

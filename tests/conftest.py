@@ -10,6 +10,7 @@ PostgreSQL tests are skipped with the reason; with ``CI=true`` they are required
 
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 
@@ -212,3 +213,13 @@ class Reminders:
 @pytest.fixture
 def reminders(app, client, push_service, schema):
     return Reminders(app, client, push_service)
+
+
+@pytest.fixture(autouse=True)
+def garbage_collector_restored():
+    """``reminders send/worker`` tune the garbage collector for a sending process
+    (``sender.settle_memory``); run in-process by a test, they must not tune pytest's."""
+    threshold = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*threshold)

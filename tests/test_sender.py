@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import email.utils
+import gc
 import json
 import logging
 import time
@@ -302,6 +303,9 @@ def test_worker_runs_and_stops(runner, plan, push_service, app):
     result = runner.invoke(args=["reminders", "worker", "--runs", "1"])
     assert result.exit_code == 0, result.output
     assert push_service.messages == []  # nothing due yet, in real time
+    # The worker set its process up for many short-lived objects (settle_memory).
+    assert gc.get_threshold()[0] == sender.YOUNG_GC_THRESHOLD
+    assert gc.get_freeze_count() > 0
 
 
 @pytest.mark.parametrize("locale", ["en", "zh_Hans"])

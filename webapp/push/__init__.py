@@ -167,8 +167,9 @@ reminders_cli = AppGroup("reminders", help="Send the push reminders that are due
 @click.option("--now", "now_text", metavar="ISO-8601", help="Send what is due at this moment.")
 def send_command(now_text):
     """Send everything due once, then exit."""
-    from .sender import run_once
+    from .sender import run_once, settle_memory
 
+    settle_memory()
     stats = run_once(now=parse_now(now_text))
     click.echo(stats.summary())
 
@@ -178,11 +179,12 @@ def send_command(now_text):
               help="Stop after this many runs (tests).")
 def worker_command(runs):
     """Keep sending due reminders, every REMINDERS_POLL_SECONDS, until SIGTERM/SIGINT."""
-    from .sender import Sender, run_once
+    from .sender import Sender, run_once, settle_memory
 
     stopping = []
     previous = signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     sender = Sender.from_app()  # one sender: its VAPID header cache outlives each run
+    settle_memory()
     try:
         count = 0
         while not stopping and (runs is None or count < runs):

@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import email.utils
+import gc
 import logging
 import time
 from dataclasses import dataclass, fields
@@ -34,7 +35,7 @@ from dataclasses import dataclass, fields
 import aiohttp
 from flask import current_app
 
-try:  # libuv's event loop: about a third more sends per second than asyncio's own
+try:  # libuv's event loop: fewer cycles per request than asyncio's own
     import uvloop
 except ImportError:  # not on Windows: asyncio's loop does the same job, a little slower
     uvloop = None
@@ -59,6 +60,9 @@ MAX_BATCHES = 10_000
 #: unrecorded, so few reminders are sent twice after a crash.
 RECORD_INTERVAL = 0.25
 RECORD_EVERY = 100
+#: Allocations between two collections of the youngest generation in a sending process
+#: (Python's default is 700); see :func:`settle_memory`.
+YOUNG_GC_THRESHOLD = 10_000
 
 
 @dataclass
@@ -259,6 +263,20 @@ class Sender:
                 await self.send_batch(session, batch, now, limit, stats)
         stats.cleaned = store.cleanup(now)
         return stats
+
+
+def settle_memory() -> None:
+    """Prepare a process that will send many messages: call once, after start-up.
+
+    What start-up built (the app, its catalogs, the models) is moved out of the cyclic
+    garbage collector's sight (``gc.freeze``), and young objects may pile up longer before
+    a collection: a send makes many short-lived objects (requests, futures, keys) and
+    almost no cycles. Worth about 7 % of a sender's CPU per message (bench/bench_push.py).
+    """
+    gc.collect()
+    gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_GC_THRESHOLD, middle, old)
 
 
 def run_once(*, now: dt.datetime | None = None, sender: Sender | None = None) -> Stats:
