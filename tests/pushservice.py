@@ -163,6 +163,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default listen backlog is 5: with two senders opening 64 connections each,
+    # the kernel drops SYNs, the client resends them a second later, and a 1 s timeout fires.
+    request_queue_size = 512
     service: PushService
 
 

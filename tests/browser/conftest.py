@@ -47,6 +47,7 @@ class QuietHandler(WSGIRequestHandler):
 
 class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    request_queue_size = 128  # socketserver's 5 can overflow when a service worker precaches
 
     def handle_error(self, request, client_address):
         # A browser that drops a connection (navigation, context closed) is not an error.
