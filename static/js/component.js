@@ -35,8 +35,13 @@ const store = {
   }
 };
 
-/** The page's service worker registration, shared by the components that need it. */
+/**
+ * The page's service worker registration, shared by the components that need it. Registered
+ * once the page has loaded, so that its start-up and precaching never compete with the page.
+ */
 const swRegistration = ('serviceWorker' in navigator && window.isSecureContext)
-  ? navigator.serviceWorker.register('/sw.js', { scope: '/' })
+  ? new Promise((resolve) => {
+    if (document.readyState === 'complete') { resolve(); } else { window.addEventListener('load', resolve, { once: true }); }
+  }).then(() => navigator.serviceWorker.register('/sw.js', { scope: '/' }))
   : Promise.reject(new Error('Service workers are not supported'));
 swRegistration.catch(function () { /* reported by the components that use it */ });

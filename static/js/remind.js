@@ -79,9 +79,6 @@ class Remind extends Component {
     this.$message = $root.querySelector('[data-remind-message]');
     this.$plan = $root.querySelector('[data-remind-plan]');
     this.$list = $root.querySelector('[data-remind-list]');
-    const today = new Date();
-    this.$date.min = isoDay(today);
-    this.$date.max = isoDay(new Date(today.getFullYear() + 1, today.getMonth(), today.getDate()));
     this.$date.addEventListener('change', () => this.preview());
     this.$operator.addEventListener('change', () => this.preview());
     $root.querySelector('[data-remind-form]').addEventListener('submit', (event) => {
@@ -91,12 +88,20 @@ class Remind extends Component {
     $root.querySelector('[data-remind-calendar]').addEventListener('click', () => this.calendar());
     $root.querySelector('[data-remind-cancel]').addEventListener('click', () => this.cancel());
     $root.hidden = false;
-    this.explainSupport();
-    // Fetched now, so that subscribe() runs straight after the tap (iOS needs the gesture).
-    this.keyPromise = (navigator.onLine && this.pushSupported())
+    // What needs the browser (permission, the push key, a stored plan) is asked in a task of
+    // its own: the page answers a tap sooner than after one long start-up task.
+    const later = new Promise((resolve) => { window.setTimeout(resolve, 0); });
+    // Fetched before any tap, so that subscribe() runs straight after it (iOS needs the gesture).
+    this.keyPromise = later.then(() => ((navigator.onLine && this.pushSupported())
       ? fetch('/api/push/key').then((r) => r.json()).then((d) => d.publicKey).catch(() => null)
-      : Promise.resolve(null);
-    this.restore();
+      : null));
+    later.then(() => {
+      const today = new Date(); // the first local date of a page looks up the time zone: slow
+      this.$date.min = isoDay(today);
+      this.$date.max = isoDay(new Date(today.getFullYear() + 1, today.getMonth(), today.getDate()));
+      this.explainSupport();
+      this.restore();
+    });
   }
 
   /** The device's IANA time zone; looked up on first use (the first Intl call is slow). */
@@ -122,9 +127,22 @@ class Remind extends Component {
       this.say(this.t('ios'));
     } else if (!this.pushSupported()) {
       this.say(this.t('unsupported'));
-    } else if (Notification.permission === 'denied') {
-      this.say(this.t('denied'));
+    } else {
+      this.notificationPermission().then((state) => {
+        if (state === 'denied') { this.say(this.t('denied')); }
+      });
     }
+  }
+
+  /** 'granted', 'denied' or 'default'; the Permissions API answers without blocking the page
+   *  (reading Notification.permission waits for the browser process). */
+  notificationPermission () {
+    if (!navigator.permissions || !navigator.permissions.query) {
+      return Promise.resolve(Notification.permission);
+    }
+    return navigator.permissions.query({ name: 'notifications' })
+      .then((status) => (status.state === 'prompt' ? 'default' : status.state))
+      .catch(() => Notification.permission);
   }
 
   say (text) {

@@ -36,8 +36,20 @@ def axe_script() -> str:
     return Axe().axe_script
 
 
+RENDER_EVERYTHING = """() => document.querySelectorAll('*').forEach((el) => {
+  if (getComputedStyle(el).contentVisibility === 'auto') { el.style.contentVisibility = 'visible'; }
+})"""
+
+
 def violations(page, axe_script: str) -> list[str]:
-    """axe-core's violations on the page as it is now, one line each (injected once a page)."""
+    """axe-core's violations on the page as it is now, one line each (injected once a page).
+
+    Steps far below the first screen are not rendered until they come near it
+    (``content-visibility: auto``), and axe cannot tell the colours of what is not rendered
+    (dequelabs/axe-core#2768): every such element is rendered first, as a reader scrolling
+    down sees it.
+    """
+    page.evaluate(RENDER_EVERYTHING)
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate(axe_script)
     found = page.evaluate("axe.run({resultTypes: ['violations']})")["violations"]

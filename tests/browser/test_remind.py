@@ -1,0 +1,57 @@
+""""Remind me" before any tap: the date limits and what the browser allows are shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+GUIDE = "/en/azercell/"
+ROOT = "[data-module=remind]"
+MESSAGE = "[data-remind-message]"
+
+
+def started(page) -> None:
+    """The form shows and its date limits are set (in a task after the page's start-up)."""
+    page.wait_for_selector(f"{ROOT}[data-remind-init]:not([hidden])", state="visible")
+    page.wait_for_function("() => document.querySelector('[data-remind-date]').min !== ''")
+
+
+def test_date_can_be_chosen_from_today_to_a_year_ahead(new_context):
+    page = new_context(timezone_id="Asia/Baku").new_page()
+    page.goto(GUIDE)
+    started(page)
+    today = dt.date.fromisoformat(page.evaluate(
+        "new Intl.DateTimeFormat('en-CA', {timeZone: 'Asia/Baku'}).format(new Date())"))
+    date = page.locator("[data-remind-date]")
+    assert date.get_attribute("min") == today.isoformat()
+    assert date.get_attribute("max") == today.replace(year=today.year + 1).isoformat()
+    assert page.locator(MESSAGE).text_content() == ""  # notifications may still be asked for
+
+
+def test_blocked_notifications_are_explained_before_the_tap(browser, live_server, new_context):
+    context = new_context()
+    cdp = browser.new_browser_cdp_session()
+    cdp.send("Browser.setPermission", {"permission": {"name": "notifications"},
+                                       "setting": "denied", "origin": live_server.url,
+                                       "browserContextId": context_id(context)})
+    page = context.new_page()
+    page.goto(GUIDE)
+    started(page)
+    expected = page.get_attribute(ROOT, "data-i18n.denied")
+    page.wait_for_function("(text) => document.querySelector('[data-remind-message]')"
+                           ".textContent === text", arg=expected)
+    assert "blocked" in expected
+
+
+def context_id(context) -> str:
+    """The DevTools id of a Playwright browser context (for Browser.* commands)."""
+    page = context.new_page()
+    try:
+        session = context.new_cdp_session(page)
+        info = session.send("Target.getTargetInfo")
+        return info["targetInfo"]["browserContextId"]
+    finally:
+        page.close()
