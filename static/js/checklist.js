@@ -39,7 +39,7 @@ class Checklist extends Component {
       $box.closest('.step').classList.toggle('step--done', $box.checked);
     });
     const text = this.texts[ticked.length];
-    if (text !== undefined) {
+    if (text !== undefined && this.$progress.textContent !== text) {
       this.$progress.textContent = text;
     }
     document.dispatchEvent(new CustomEvent('simexit:checklist', { detail: { ticked: ticked } }));

@@ -22,6 +22,11 @@ class Component {
   }
 }
 
+/** Set an attribute only when its value differs (a write restyles even when nothing changes). */
+function setIfChanged ($element, name, value) {
+  if ($element.getAttribute(name) !== value) { $element.setAttribute(name, value); }
+}
+
 /** localStorage that never throws: private modes and full disks just lose the tick. */
 const store = {
   get (key) {

@@ -40,9 +40,11 @@ class StepNav extends Component {
     const $button = $step.querySelector('.step__toggle');
     const label = collapsed ? this.t('show') : this.t('hide');
     const $title = $step.querySelector('.step__text');
-    $button.setAttribute('aria-expanded', String(!collapsed));
+    // Only what changed is written: at start-up the server's markup is already right, and
+    // every write makes the browser restyle the page once more.
+    setIfChanged($button, 'aria-expanded', String(!collapsed));
     if ($button.textContent !== label) { $button.textContent = label; }
-    $button.setAttribute('aria-label', label + ': ' + ($title ? $title.textContent : ''));
+    setIfChanged($button, 'aria-label', label + ': ' + ($title ? $title.textContent : ''));
     if (updateAll) { this.updateAll(); }
   }
 
