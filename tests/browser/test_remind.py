@@ -1,4 +1,4 @@
-""""Remind me" before any tap: the date limits and what the browser allows are shown."""
+"""The "Remind me" form before any tap: its date limits, and what the browser allows, are shown."""
 
 from __future__ import annotations
 
