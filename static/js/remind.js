@@ -250,7 +250,7 @@ class Remind extends Component {
 
   /** Chrome does not reliably fire pushsubscriptionchange: compare and move the plan. */
   async followSubscription (state) {
-    if (!this.pushSupported() || Notification.permission !== 'granted') { return; }
+    if (!this.pushSupported() || await this.notificationPermission() !== 'granted') { return; }
     const registration = await navigator.serviceWorker.ready;
     const subscription = await this.currentSubscription(registration, true);
     if (subscription.endpoint === state.endpoint) { return; }
