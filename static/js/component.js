@@ -27,6 +27,11 @@ function setIfChanged ($element, name, value) {
   if ($element.getAttribute(name) !== value) { $element.setAttribute(name, value); }
 }
 
+/** A promise that settles in a later task: the page can paint and answer taps in between. */
+function nextTask () {
+  return new Promise((resolve) => { window.setTimeout(resolve, 0); });
+}
+
 /** localStorage that never throws: private modes and full disks just lose the tick. */
 const store = {
   get (key) {

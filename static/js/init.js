@@ -1,12 +1,22 @@
-/* Start every component on the page, each in its own try/catch. */
+/*
+ * Start every component on the page, each in its own try/catch. What sets the first screen
+ * (ticks, open steps) or must listen from the start (beforeinstallprompt fires once) starts
+ * now; every other component starts in a task of its own, so that no single start-up task
+ * keeps the page from answering a tap.
+ */
 document.documentElement.classList.add('js-enabled');
-[Checklist, StepNav, OfflineStatus, UpdatePrompt, InstallPrompt, NumberFinder, WakeLock, Remind]
-  .forEach(function (ComponentClass) {
-    document.querySelectorAll('[data-module="' + ComponentClass.moduleName + '"]').forEach(function ($root) {
-      try {
-        new ComponentClass($root); // eslint-disable-line no-new
-      } catch (error) {
-        if (window.console) { window.console.error(error); }
-      }
-    });
+
+function start (ComponentClass) {
+  document.querySelectorAll('[data-module="' + ComponentClass.moduleName + '"]').forEach(function ($root) {
+    try {
+      new ComponentClass($root); // eslint-disable-line no-new
+    } catch (error) {
+      if (window.console) { window.console.error(error); }
+    }
   });
+}
+
+[Checklist, StepNav, InstallPrompt].forEach(start);
+[OfflineStatus, UpdatePrompt, NumberFinder, WakeLock, Remind].reduce(function (previous, ComponentClass) {
+  return previous.then(nextTask).then(function () { start(ComponentClass); });
+}, Promise.resolve());

@@ -88,20 +88,20 @@ class Remind extends Component {
     $root.querySelector('[data-remind-calendar]').addEventListener('click', () => this.calendar());
     $root.querySelector('[data-remind-cancel]').addEventListener('click', () => this.cancel());
     $root.hidden = false;
-    // What needs the browser (permission, the push key, a stored plan) is asked in a task of
-    // its own: the page answers a tap sooner than after one long start-up task.
-    const later = new Promise((resolve) => { window.setTimeout(resolve, 0); });
-    // Fetched before any tap, so that subscribe() runs straight after it (iOS needs the gesture).
-    this.keyPromise = later.then(() => ((navigator.onLine && this.pushSupported())
+    // What needs the browser (the push key, the date, the permission, a stored plan) is asked
+    // in tasks of their own (each takes milliseconds on a phone): the page answers a tap sooner
+    // than after one long start-up task.
+    // The key is fetched before any tap, so that subscribe() runs straight after it (iOS needs the gesture).
+    this.keyPromise = nextTask().then(() => ((navigator.onLine && this.pushSupported())
       ? fetch('/api/push/key').then((r) => r.json()).then((d) => d.publicKey).catch(() => null)
       : null));
-    later.then(() => {
+    nextTask().then(() => {
       const today = new Date(); // the first local date of a page looks up the time zone: slow
       this.$date.min = isoDay(today);
       this.$date.max = isoDay(new Date(today.getFullYear() + 1, today.getMonth(), today.getDate()));
+    }).then(nextTask).then(() => {
       this.explainSupport();
-      this.restore();
-    });
+    }).then(nextTask).then(() => this.restore());
   }
 
   /** The device's IANA time zone; looked up on first use (the first Intl call is slow). */

@@ -259,6 +259,13 @@ def test_reminder_is_subscribed_sent_decrypted_and_shown(browser, server, push_a
         assert note["data"] == {"plan": plan["id"], "kind": "unbind"}
 
         cdp = context.new_cdp_session(page)
+        # What the worker went through, for the failure message if no notification shows.
+        worker_events: list[str] = []
+        cdp.on("ServiceWorker.workerErrorReported",
+               lambda e: worker_events.append(f"error {e['errorMessage']}"))
+        cdp.on("ServiceWorker.workerVersionUpdated", lambda e: worker_events.extend(
+            f"version {v['registrationId']}/{v['versionId']} {v['status']} {v['runningStatus']}"
+            for v in e["versions"]))
         try:
             registration = registration_id(cdp, page, server.url + "/")
             assert page.evaluate(NOTIFICATIONS) == []
@@ -268,7 +275,9 @@ def test_reminder_is_subscribed_sent_decrypted_and_shown(browser, server, push_a
             shown = wait_notification(page, "simexit-unbind")
         finally:
             cdp.detach()
-        [notification] = [n for n in shown if n["tag"] == "simexit-unbind"]
+        assert [n["tag"] for n in shown] == ["simexit-unbind"], (
+            f"pushed to registration {registration}; worker: {worker_events}")
+        [notification] = shown
         assert notification["title"] == note["title"]
         assert notification["body"] == note["body"]
         assert notification["lang"] == "en"
