@@ -14,7 +14,9 @@ times (default 3) and the median run is reported, chosen as Lighthouse itself ch
 (closest to the median First Contentful Paint and Time to Interactive), because one run's
 performance score varies by a few points (Lighthouse's docs/variability.md). It prints the
 four category scores of that run, the lowest and highest performance score of all runs,
-and the transfer size per page, then every audit that kept a median run below 100.
+the median run's Total Blocking Time and the transfer size per page, then the machine's
+benchmark index (Lighthouse's measure of CPU speed; scores depend on it) and every audit
+that kept a median run below 100.
 """
 
 from __future__ import annotations
@@ -120,6 +122,7 @@ def summary(lhr: dict) -> dict:
         if audit and audit["score"] is not None and audit["score"] < 1:
             losses.append(f"note: {audit_id}: {audit['title']}")
     return {"scores": scores, "bytes": int(audits["total-byte-weight"]["numericValue"]),
+            "tbt_ms": round(audits["total-blocking-time"]["numericValue"]),
             "losses": sorted(set(losses))}
 
 
@@ -149,11 +152,13 @@ def main(argv=None) -> int:
         results = {}
         try:
             print(f"{'page':28} {'perf':>4} {'a11y':>4} {'bp':>4} {'seo':>4} "
-                  f"{'perf range':>10} {'KiB':>7}")
+                  f"{'perf range':>10} {'TBT ms':>6} {'KiB':>7}")
+            speed = []  # Lighthouse's benchmark index of this machine, one per run
             for lang in args.langs.split(","):
                 for page in args.pages.split(","):
                     path = f"/{lang}/{page}"
                     runs = [lighthouse(origin + path, args.chrome) for _ in range(args.runs)]
+                    speed += [r["environment"]["benchmarkIndex"] for r in runs]
                     results[path] = result = summary(median_run(runs))
                     perf = sorted(round(100 * r["categories"]["performance"]["score"])
                                   for r in runs)
@@ -161,10 +166,14 @@ def main(argv=None) -> int:
                     s = result["scores"]
                     print(f"{path:28} {s['performance']:4} {s['accessibility']:4} "
                           f"{s['best-practices']:4} {s['seo']:4} "
-                          f"{f'{perf[0]}-{perf[-1]}':>10} {result['bytes'] / 1024:7.1f}",
+                          f"{f'{perf[0]}-{perf[-1]}':>10} {result['tbt_ms']:6} "
+                          f"{result['bytes'] / 1024:7.1f}",
                           flush=True)
         finally:
             server.shutdown()
+    if speed:
+        print(f"\nBenchmark index of this machine (higher is faster): "
+              f"{min(speed):.0f}-{max(speed):.0f}, median {statistics.median(speed):.0f}")
     print("\nWhat cost points:")
     for path, result in results.items():
         for loss in result["losses"]:

@@ -78,6 +78,32 @@ def test_axe_finds_no_violation_on_any_page(new_context, site, axe_script, lang)
     assert not problems, "axe-core violations:\n" + "\n".join(problems)
 
 
+#: Every component on the page has started (each stamps its root ``data-<module>-init``).
+ALL_STARTED = """() => Array.from(document.querySelectorAll('[data-module]'))
+    .every((el) => el.hasAttribute('data-' + el.dataset.module + '-init'))"""
+
+
+def test_targets_are_large_enough_before_the_lower_parts_are_laid_out(new_context, site,
+                                                                       axe_script):
+    """Lighthouse runs axe on the page as it loads, without scrolling: what is far below the
+    first screen (content-visibility: auto) is measured at its placeholder's size then. The
+    narrowest phone is the hardest case: content taller than its placeholder would seem to
+    cover the links after it, and axe's target-size rule would fail there."""
+    page = new_context(viewport={"width": 320, "height": 640}, service_workers="block").new_page()
+    problems = []
+    for lang in LANGUAGES:
+        for url in site.page_urls(lang):
+            page.goto(url)
+            page.wait_for_function(ALL_STARTED)
+            assert page.evaluate("scrollY") == 0
+            if not page.evaluate("typeof window.axe === 'object'"):
+                page.evaluate(axe_script)
+            found = page.evaluate("axe.run({runOnly: ['target-size']})")["violations"]
+            problems += [f"{url}: " + " ".join(n["target"]) + " " + n["failureSummary"]
+                         for v in found for n in v["nodes"]]
+    assert not problems, "\n".join(problems)
+
+
 # -- keyboard and screen readers (English guide page) ------------------------------------
 
 
