@@ -39,8 +39,8 @@ class Checklist extends Component {
       $box.closest('.step').classList.toggle('step--done', $box.checked);
     });
     const text = this.texts[ticked.length];
-    if (text !== undefined && this.$progress.textContent !== text) {
-      this.$progress.textContent = text;
+    if (text !== undefined) {
+      setTextIfChanged(this.$progress, text);
     }
     document.dispatchEvent(new CustomEvent('simexit:checklist', { detail: { ticked: ticked } }));
   }

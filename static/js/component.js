@@ -27,6 +27,11 @@ function setIfChanged ($element, name, value) {
   if ($element.getAttribute(name) !== value) { $element.setAttribute(name, value); }
 }
 
+/** Set an element's text only when it differs (the same reason). */
+function setTextIfChanged ($element, text) {
+  if ($element.textContent !== text) { $element.textContent = text; }
+}
+
 /** A promise that settles in a later task: the page can paint and answer taps in between. */
 function nextTask () {
   return new Promise((resolve) => { window.setTimeout(resolve, 0); });

@@ -89,9 +89,9 @@ class Remind extends Component {
     $root.querySelector('[data-remind-cancel]').addEventListener('click', () => this.cancel());
     $root.hidden = false;
     // What needs the browser (the push key, the date, the permission, a stored plan) is asked
-    // in tasks of their own (each takes milliseconds on a phone): the page answers a tap sooner
-    // than after one long start-up task.
-    // The key is fetched before any tap, so that subscribe() runs straight after it (iOS needs the gesture).
+    // in tasks of their own, each milliseconds on a phone: the page answers a tap sooner than
+    // after one long start-up task. The key is fetched before any tap, so that subscribe()
+    // runs straight after it (iOS needs the gesture).
     this.keyPromise = nextTask().then(() => ((navigator.onLine && this.pushSupported())
       ? fetch('/api/push/key').then((r) => r.json()).then((d) => d.publicKey).catch(() => null)
       : null));

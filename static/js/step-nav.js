@@ -43,7 +43,7 @@ class StepNav extends Component {
     // Only what changed is written: at start-up the server's markup is already right, and
     // every write makes the browser restyle the page once more.
     setIfChanged($button, 'aria-expanded', String(!collapsed));
-    if ($button.textContent !== label) { $button.textContent = label; }
+    setTextIfChanged($button, label);
     setIfChanged($button, 'aria-label', label + ': ' + ($title ? $title.textContent : ''));
     if (updateAll) { this.updateAll(); }
   }
@@ -60,7 +60,7 @@ class StepNav extends Component {
   updateAll () {
     if (this.$all) {
       const label = this.anyCollapsed() ? this.t('show-all') : this.t('hide-all');
-      if (this.$all.textContent !== label) { this.$all.textContent = label; }
+      setTextIfChanged(this.$all, label);
     }
   }
 }

@@ -41,17 +41,22 @@ RENDER_EVERYTHING = """() => document.querySelectorAll('*').forEach((el) => {
 })"""
 
 
-def violations(page, axe_script: str) -> list[str]:
-    """axe-core's violations on the page as it is now, one line each (injected once a page).
-
-    Steps far below the first screen are not rendered until they come near it
-    (``content-visibility: auto``), and axe cannot tell the colours of what is not rendered
-    (dequelabs/axe-core#2768): every such element is rendered first, as a reader scrolling
-    down sees it.
-    """
-    page.evaluate(RENDER_EVERYTHING)
+def inject_axe(page, axe_script: str) -> None:
+    """axe-core into the page, once a page."""
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate(axe_script)
+
+
+def violations(page, axe_script: str) -> list[str]:
+    """axe-core's violations on the page as it is now, one line each.
+
+    Steps and the reminder form far below the first screen are not rendered until they come
+    near it (``content-visibility: auto``), and axe cannot tell the colours of what is not
+    rendered (dequelabs/axe-core#2768): every such element is rendered first, as a reader
+    scrolling down sees it.
+    """
+    page.evaluate(RENDER_EVERYTHING)
+    inject_axe(page, axe_script)
     found = page.evaluate("axe.run({resultTypes: ['violations']})")["violations"]
     return [f"{page.url} {v['id']} ({v['impact']}): {v['help']} at "
             + ", ".join(" ".join(n["target"]) for n in v["nodes"][:5]) for v in found]
@@ -96,8 +101,7 @@ def test_targets_are_large_enough_before_the_lower_parts_are_laid_out(new_contex
             page.goto(url)
             page.wait_for_function(ALL_STARTED)
             assert page.evaluate("scrollY") == 0
-            if not page.evaluate("typeof window.axe === 'object'"):
-                page.evaluate(axe_script)
+            inject_axe(page, axe_script)
             found = page.evaluate("axe.run({runOnly: ['target-size']})")["violations"]
             problems += [f"{url}: " + " ".join(n["target"]) + " " + n["failureSummary"]
                          for v in found for n in v["nodes"]]
