@@ -96,6 +96,10 @@ class Remind extends Component {
       ? fetch('/api/push/key').then((r) => r.json()).then((d) => d.publicKey).catch(() => null)
       : null));
     nextTask().then(() => {
+      // The page sends a text field: building a date field loads the language's date formats
+      // (about 10 ms on a slow phone), which would otherwise be part of the page's first task.
+      this.$date.type = 'date';
+    }).then(nextTask).then(() => {
       const today = new Date(); // the first local date of a page looks up the time zone: slow
       this.$date.min = isoDay(today);
       this.$date.max = isoDay(new Date(today.getFullYear() + 1, today.getMonth(), today.getDate()));

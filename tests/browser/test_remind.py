@@ -19,13 +19,14 @@ def started(page) -> None:
     page.wait_for_function("() => document.querySelector('[data-remind-date]').min !== ''")
 
 
-def test_date_can_be_chosen_from_today_to_a_year_ahead(new_context):
+def test_date_is_a_date_field_from_today_to_a_year_ahead(new_context):
     page = new_context(timezone_id="Asia/Baku").new_page()
     page.goto(GUIDE)
     started(page)
     today = dt.date.fromisoformat(page.evaluate(
         "new Intl.DateTimeFormat('en-CA', {timeZone: 'Asia/Baku'}).format(new Date())"))
     date = page.locator("[data-remind-date]")
+    assert date.get_attribute("type") == "date"  # the page sends text; the script makes it a date
     assert date.get_attribute("min") == today.isoformat()
     assert date.get_attribute("max") == same_day_next_year(today).isoformat()
     assert page.locator(MESSAGE).text_content() == ""  # notifications may still be asked for
