@@ -37,6 +37,19 @@ function nextTask () {
   return new Promise((resolve) => { window.setTimeout(resolve, 0); });
 }
 
+/** Calls back once, when $el comes within a quarter of a screen of the viewport (at once
+ *  where IntersectionObserver is missing). */
+function whenNear ($el, callback) {
+  if (!('IntersectionObserver' in window)) { callback(); return; }
+  const observer = new IntersectionObserver((entries) => {
+    if (entries.some((entry) => entry.isIntersecting)) {
+      observer.disconnect();
+      callback();
+    }
+  }, { rootMargin: '0px 0px 25% 0px' });
+  observer.observe($el);
+}
+
 /** localStorage that never throws: private modes and full disks just lose the tick. */
 const store = {
   get (key) {

@@ -88,24 +88,30 @@ class Remind extends Component {
     $root.querySelector('[data-remind-calendar]').addEventListener('click', () => this.calendar());
     $root.querySelector('[data-remind-cancel]').addEventListener('click', () => this.cancel());
     $root.hidden = false;
-    // What needs the browser (the push key, the date, the permission, a stored plan) is asked
-    // in tasks of their own, each milliseconds on a phone: the page answers a tap sooner than
+    // The page sends the day as a text field. It becomes a date field when the form comes near
+    // the screen or is focused: building one loads the language's date formats, 15 ms of one
+    // task on a slow phone, which a reader who never scrolls to the form should not wait for.
+    whenNear($root, () => this.dateField());
+    this.$date.addEventListener('focus', () => this.dateField());
+    // What else needs the browser (the push key, the permission, a stored plan) is asked in
+    // tasks of their own, each milliseconds on a phone: the page answers a tap sooner than
     // after one long start-up task. The key is fetched before any tap, so that subscribe()
     // runs straight after it (iOS needs the gesture).
     this.keyPromise = nextTask().then(() => ((navigator.onLine && this.pushSupported())
       ? fetch('/api/push/key').then((r) => r.json()).then((d) => d.publicKey).catch(() => null)
       : null));
     nextTask().then(() => {
-      // The page sends a text field: building a date field loads the language's date formats
-      // (about 10 ms on a slow phone), which would otherwise be part of the page's first task.
-      this.$date.type = 'date';
-    }).then(nextTask).then(() => {
-      const today = new Date(); // the first local date of a page looks up the time zone: slow
-      this.$date.min = isoDay(today);
-      this.$date.max = isoDay(new Date(today.getFullYear() + 1, today.getMonth(), today.getDate()));
-    }).then(nextTask).then(() => {
       this.explainSupport();
     }).then(nextTask).then(() => this.restore());
+  }
+
+  /** The day field as a date field, from today to a year ahead (once). */
+  dateField () {
+    if (this.$date.type === 'date') { return; }
+    this.$date.type = 'date';
+    const today = new Date(); // the first local date of a page looks up the time zone: slow
+    this.$date.min = isoDay(today);
+    this.$date.max = isoDay(new Date(today.getFullYear() + 1, today.getMonth(), today.getDate()));
   }
 
   /** The device's IANA time zone; looked up on first use (the first Intl call is slow). */
@@ -188,6 +194,7 @@ class Remind extends Component {
 
   async subscribe () {
     this.say('');
+    this.dateField();
     const choice = this.choice();
     if (!choice.date || !this.$date.checkValidity()) {
       this.$date.reportValidity();
@@ -318,6 +325,7 @@ class Remind extends Component {
   }
 
   calendar () {
+    this.dateField();
     const choice = this.choice();
     if (!choice.date || !this.$date.checkValidity()) {
       this.$date.reportValidity();

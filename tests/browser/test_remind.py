@@ -14,9 +14,23 @@ MESSAGE = "[data-remind-message]"
 
 
 def started(page) -> None:
-    """The form shows and its date limits are set (in a task after the page's start-up)."""
-    page.wait_for_selector(f"{ROOT}[data-remind-init]:not([hidden])", state="visible")
+    """The form shows, and once scrolled to, its day is a date field with limits."""
+    page.wait_for_selector(f"{ROOT}[data-remind-init]:not([hidden])", state="attached")
+    page.locator(ROOT).scroll_into_view_if_needed()
     page.wait_for_function("() => document.querySelector('[data-remind-date]').min !== ''")
+
+
+def test_date_field_is_built_only_when_the_form_comes_near_the_screen(new_context):
+    page = new_context().new_page()
+    page.goto(GUIDE)
+    page.wait_for_selector(f"{ROOT}[data-remind-init]", state="attached")
+    page.wait_for_timeout(500)  # every start-up task of the form has run
+    date = page.locator("[data-remind-date]")
+    assert page.evaluate("() => window.scrollY") == 0
+    assert date.get_attribute("type") == "text"
+    page.locator(ROOT).scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelector('[data-remind-date]').type === 'date'")
+    assert date.get_attribute("min")
 
 
 def test_date_is_a_date_field_from_today_to_a_year_ahead(new_context):
@@ -26,7 +40,7 @@ def test_date_is_a_date_field_from_today_to_a_year_ahead(new_context):
     today = dt.date.fromisoformat(page.evaluate(
         "new Intl.DateTimeFormat('en-CA', {timeZone: 'Asia/Baku'}).format(new Date())"))
     date = page.locator("[data-remind-date]")
-    assert date.get_attribute("type") == "date"  # the page sends text; the script makes it a date
+    assert date.get_attribute("type") == "date"
     assert date.get_attribute("min") == today.isoformat()
     assert date.get_attribute("max") == same_day_next_year(today).isoformat()
     assert page.locator(MESSAGE).text_content() == ""  # notifications may still be asked for
