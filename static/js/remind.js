@@ -105,6 +105,12 @@ class Remind extends Component {
     }).then(nextTask).then(() => this.restore());
   }
 
+  /** The operator's name: the select's choice, or the guide's own operator. */
+  operatorName () {
+    const $operator = this.$operator;
+    return $operator.options ? $operator.options[$operator.selectedIndex].text : $operator.getAttribute('data-name');
+  }
+
   /** The day field as a date field, from today to a year ahead (once). */
   dateField () {
     if (this.$date.type === 'date') { return; }
@@ -335,7 +341,7 @@ class Remind extends Component {
     if (!items.length) { this.$check.textContent = this.t('past'); return; }
     const texts = {};
     this.rules.forEach((rule) => { texts[rule.kind] = this.t('kind-' + rule.kind); });
-    const name = this.$operator.options[this.$operator.selectedIndex].text;
+    const name = this.operatorName();
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
     const ics = buildIcs(items, texts, this.t('calendar-title').replace('{operator}', name), stamp);
     const url = URL.createObjectURL(new Blob([ics], { type: 'text/calendar' }));

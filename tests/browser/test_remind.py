@@ -78,3 +78,23 @@ def context_id(context) -> str:
         return info["targetInfo"]["browserContextId"]
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("path, operator, name", [
+    ("/en/azercell/", None, "Azercell"),      # the guide's own operator, no select
+    ("/en/aftercare/", "bakcell", "Bakcell"),  # chosen in the select
+])
+def test_calendar_file_has_the_plan_for_the_operator(new_context, path, operator, name):
+    page = new_context().new_page()
+    page.goto(path)
+    started(page)
+    if operator:
+        page.select_option("[data-remind-operator]", operator)
+    day = dt.date.fromisoformat(page.get_attribute("[data-remind-date]", "min")) + dt.timedelta(days=20)
+    page.fill("[data-remind-date]", day.isoformat())
+    with page.expect_download() as download:
+        page.click("[data-remind-calendar]")
+    with open(download.value.path(), encoding="utf-8") as f:
+        text = f.read().replace("\r\n ", "")  # unfold long lines
+    assert text.count("BEGIN:VEVENT") == 4
+    assert f"SUMMARY:SIM Exit: {name} number — " in text
