@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 
+from webapp.push.schedule import next_working_day
+
 pytestmark = pytest.mark.browser
 
 GUIDE = "/en/azercell/"
@@ -90,7 +92,9 @@ def test_calendar_file_has_the_plan_for_the_operator(new_context, path, operator
     started(page)
     if operator:
         page.select_option("[data-remind-operator]", operator)
-    day = dt.date.fromisoformat(page.get_attribute("[data-remind-date]", "min")) + dt.timedelta(days=20)
+    # A working day: a weekend or holiday note would add a button above the one to click.
+    day = next_working_day(dt.date.fromisoformat(page.get_attribute("[data-remind-date]", "min"))
+                           + dt.timedelta(days=20))
     page.fill("[data-remind-date]", day.isoformat())
     with page.expect_download() as download:
         page.click("[data-remind-calendar]")
@@ -98,3 +102,17 @@ def test_calendar_file_has_the_plan_for_the_operator(new_context, path, operator
         text = f.read().replace("\r\n ", "")  # unfold long lines
     assert text.count("BEGIN:VEVENT") == 4
     assert f"SUMMARY:SIM Exit: {name} number — " in text
+
+
+def test_date_field_is_built_when_focused_before_it_is_near(new_context):
+    page = new_context().new_page()
+    page.goto(GUIDE)
+    page.wait_for_selector(f"{ROOT}[data-remind-init]", state="attached")
+    # In one task, so that only the focus handler (not the scroll's observer) can have built it.
+    built = page.evaluate("""() => {
+        const date = document.querySelector('[data-remind-date]');
+        const before = date.type;
+        date.focus({preventScroll: true});
+        return [before, date.type, date.min !== '', document.activeElement === date];
+    }""")
+    assert built == ["text", "date", True, True]
