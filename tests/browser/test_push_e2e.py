@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from pushservice import Answer, _Subscriber
 
 from webapp import create_app
+from webapp.push.schedule import next_working_day
 
 from .conftest import SW_TIMEOUT_MS, wait_controlled
 
@@ -140,11 +141,9 @@ def send(app, now: dt.datetime):
 
 
 def closing_day() -> dt.date:
-    """A weekday ten or more days ahead: every reminder of its plan is in the future."""
-    day = dt.date.today() + dt.timedelta(days=10)
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    return day
+    """A working day (no weekend or holiday note to click past) ten or more days ahead: every
+    reminder of its plan is in the future."""
+    return next_working_day(dt.date.today() + dt.timedelta(days=10))
 
 
 def due(plan: dict, kind: str) -> dt.datetime:
@@ -191,7 +190,7 @@ def registration_id(cdp, page, scope: str) -> str:
     return registrations[scope]["registrationId"]
 
 
-def wait_notification(page, tag: str, timeout: float = 10.0) -> list[dict]:
+def wait_notification(page, tag: str, timeout: float = 30.0) -> list[dict]:
     deadline = time.monotonic() + timeout
     while True:
         shown = page.evaluate(NOTIFICATIONS)
