@@ -1,4 +1,5 @@
-"""The "Remind me" form before any tap: its date limits, and what the browser allows, are shown."""
+"""The "Remind me" form: when its day becomes a date field and with which limits, what the
+browser allows, and the calendar file it makes."""
 
 from __future__ import annotations
 
@@ -33,6 +34,20 @@ def test_date_field_is_built_only_when_the_form_comes_near_the_screen(new_contex
     page.locator(ROOT).scroll_into_view_if_needed()
     page.wait_for_function("() => document.querySelector('[data-remind-date]').type === 'date'")
     assert date.get_attribute("min")
+
+
+def test_date_field_is_built_when_focused_before_it_is_near(new_context):
+    page = new_context().new_page()
+    page.goto(GUIDE)
+    page.wait_for_selector(f"{ROOT}[data-remind-init]", state="attached")
+    # In one task, so that only the focus handler (not the scroll's observer) can have built it.
+    built = page.evaluate("""() => {
+        const date = document.querySelector('[data-remind-date]');
+        const before = date.type;
+        date.focus({preventScroll: true});
+        return [before, date.type, date.min !== '', document.activeElement === date];
+    }""")
+    assert built == ["text", "date", True, True]
 
 
 def test_date_is_a_date_field_from_today_to_a_year_ahead(new_context):
@@ -103,16 +118,3 @@ def test_calendar_file_has_the_plan_for_the_operator(new_context, path, operator
     assert text.count("BEGIN:VEVENT") == 4
     assert f"SUMMARY:SIM Exit: {name} number — " in text
 
-
-def test_date_field_is_built_when_focused_before_it_is_near(new_context):
-    page = new_context().new_page()
-    page.goto(GUIDE)
-    page.wait_for_selector(f"{ROOT}[data-remind-init]", state="attached")
-    # In one task, so that only the focus handler (not the scroll's observer) can have built it.
-    built = page.evaluate("""() => {
-        const date = document.querySelector('[data-remind-date]');
-        const before = date.type;
-        date.focus({preventScroll: true});
-        return [before, date.type, date.min !== '', document.activeElement === date];
-    }""")
-    assert built == ["text", "date", True, True]
