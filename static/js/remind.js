@@ -88,6 +88,9 @@ class Remind extends Component {
     $root.querySelector('[data-remind-calendar]').addEventListener('click', () => this.calendar());
     $root.querySelector('[data-remind-cancel]').addEventListener('click', () => this.cancel());
     $root.hidden = false;
+    // A reminder's "Done" link opens the guide at #remind, which the browser could not scroll
+    // to while the form was hidden. Not once the reader has scrolled (or a reload restored it).
+    if (window.location.hash === '#' + $root.id && window.scrollY === 0) { $root.scrollIntoView(); }
     // The page sends the day as a text field. It becomes a date field when the form comes near
     // the screen or is focused: building one loads the language's date formats, 15 ms of one
     // task on a slow phone, which a reader who never scrolls to the form should not wait for.

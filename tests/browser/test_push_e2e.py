@@ -214,10 +214,9 @@ def test_reminder_is_subscribed_sent_decrypted_and_shown(browser, server, push_a
         page.on("pageerror", lambda e: errors.append(str(e)))
 
         # -- subscribe through the real form ------------------------------------------
-        page.goto(GUIDE)
+        page.goto(GUIDE + "#remind")  # at the form, as a reminder's link opens it
         wait_controlled(page)
-        form = page.locator("[data-module=remind]")
-        form.scroll_into_view_if_needed()
+        page.wait_for_function("() => document.querySelector('[data-remind-date]').min !== ''")
         day = closing_day()
         page.fill("[data-remind-date]", day.isoformat())
         page.click("[data-remind-subscribe]")
@@ -285,6 +284,17 @@ def test_reminder_is_subscribed_sent_decrypted_and_shown(browser, server, push_a
         assert notification["data"]["kind"] == "unbind"
         assert api_get(page, state)["body"]["reminders"][0]["state"] == "sent"
 
+        # -- "Done" through its link (what the worker opens when it cannot mark it) ------
+        [done_link] = [a["navigate"] for a in note["actions"] if a["action"] == "done"]
+        assert done_link == "/en/azercell/?done=unbind#remind"
+        page.goto(done_link)
+        page.wait_for_function("() => location.search === ''")  # marked, then taken off the URL
+        assert page.url.endswith("/en/azercell/#remind")
+        assert "(done)" in items.nth(0).text_content()
+        top = page.evaluate("() => document.getElementById('remind').getBoundingClientRect().top")
+        assert abs(top) <= 2  # the page opened at the reminders
+        assert api_get(page, state)["body"]["reminders"][0]["state"] == "done"
+
         # -- 429 with Retry-After: rescheduled, then delivered on a later run ----------
         push_service.script(keys.json, Answer(429, retry_after="60"))
         now = due(plan, "prepare")
@@ -296,7 +306,7 @@ def test_reminder_is_subscribed_sent_decrypted_and_shown(browser, server, push_a
         assert statuses == [(201, "simexit-unbind"), (429, "simexit-prepare"),
                             (201, "simexit-prepare")]
         assert [r["state"] for r in api_get(page, state)["body"]["reminders"]] == [
-            "sent", "sent", "pending", "pending"]
+            "done", "sent", "pending", "pending"]
 
         # -- 410: the subscription and its plan are deleted ----------------------------
         push_service.script(keys.json, 410)

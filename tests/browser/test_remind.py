@@ -16,11 +16,46 @@ ROOT = "[data-module=remind]"
 MESSAGE = "[data-remind-message]"
 
 
-def started(page) -> None:
-    """The form shows, and once scrolled to, its day is a date field with limits."""
+def open_form(page, path: str = GUIDE) -> None:
+    """Open a page at its form, as a reminder's link does (``#remind``), and wait until the day
+    is a date field with limits.
+
+    Not Playwright's ``scroll_into_view_if_needed``: it centres the form, and a long step above
+    that is then laid out for the first time (content-visibility) can push the form off the
+    screen, where Chromium gives its new date field no box and ``fill`` waits for ever.
+    """
+    page.goto(path + "#remind")
     page.wait_for_selector(f"{ROOT}[data-remind-init]:not([hidden])", state="attached")
-    page.locator(ROOT).scroll_into_view_if_needed()
     page.wait_for_function("() => document.querySelector('[data-remind-date]').min !== ''")
+
+
+def scroll_to_form(page) -> None:
+    """Scroll the form to the top of the screen, as the browser does for a link to it."""
+    page.evaluate(f"() => document.querySelector('{ROOT}').scrollIntoView()")
+
+
+@pytest.mark.parametrize("path", [GUIDE, "/ru/azercell/", "/en/aftercare/"])
+def test_a_reminders_link_opens_the_page_at_the_form(new_context, path):
+    # A phone's screen: the steps above the form are several screens long.
+    page = new_context(viewport={"width": 360, "height": 720}).new_page()
+    open_form(page, path)
+    page.wait_for_timeout(500)  # steps near the screen laid out, the form's plan restored
+    top = page.evaluate(f"() => document.querySelector('{ROOT}').getBoundingClientRect().top")
+    assert page.evaluate("() => window.scrollY") > 2000
+    assert abs(top) <= 2
+    page.fill("[data-remind-date]", next_working_day(dt.date.today() + dt.timedelta(days=20))
+              .isoformat())
+
+
+def test_a_link_to_the_form_does_not_move_a_reader_who_has_scrolled(new_context):
+    page = new_context().new_page()
+    page.goto(GUIDE)
+    page.evaluate("() => window.scrollTo(0, 300)")
+    page.evaluate("() => history.replaceState(null, '', '#remind')")  # the reload below keeps it
+    page.reload()  # the browser restores the reader's position
+    page.wait_for_selector(f"{ROOT}[data-remind-init]:not([hidden])", state="attached")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.scrollY") == 300
 
 
 def test_date_field_is_built_only_when_the_form_comes_near_the_screen(new_context):
@@ -31,7 +66,7 @@ def test_date_field_is_built_only_when_the_form_comes_near_the_screen(new_contex
     date = page.locator("[data-remind-date]")
     assert page.evaluate("() => window.scrollY") == 0
     assert date.get_attribute("type") == "text"
-    page.locator(ROOT).scroll_into_view_if_needed()
+    scroll_to_form(page)
     page.wait_for_function("() => document.querySelector('[data-remind-date]').type === 'date'")
     assert date.get_attribute("min")
 
@@ -52,8 +87,7 @@ def test_date_field_is_built_when_focused_before_it_is_near(new_context):
 
 def test_date_is_a_date_field_from_today_to_a_year_ahead(new_context):
     page = new_context(timezone_id="Asia/Baku").new_page()
-    page.goto(GUIDE)
-    started(page)
+    open_form(page)
     today = dt.date.fromisoformat(page.evaluate(
         "new Intl.DateTimeFormat('en-CA', {timeZone: 'Asia/Baku'}).format(new Date())"))
     date = page.locator("[data-remind-date]")
@@ -70,8 +104,7 @@ def test_blocked_notifications_are_explained_before_the_tap(browser, live_server
                                        "setting": "denied", "origin": live_server.url,
                                        "browserContextId": context_id(context)})
     page = context.new_page()
-    page.goto(GUIDE)
-    started(page)
+    open_form(page)
     expected = page.get_attribute(ROOT, "data-i18n.denied")
     page.wait_for_function("(text) => document.querySelector('[data-remind-message]')"
                            ".textContent === text", arg=expected)
@@ -103,8 +136,7 @@ def context_id(context) -> str:
 ])
 def test_calendar_file_has_the_plan_for_the_operator(new_context, path, operator, name):
     page = new_context().new_page()
-    page.goto(path)
-    started(page)
+    open_form(page, path)
     if operator:
         page.select_option("[data-remind-operator]", operator)
     # A working day: a weekend or holiday note would add a button above the one to click.
