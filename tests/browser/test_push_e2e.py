@@ -3,27 +3,23 @@
 A real Chromium page turns reminders on through the "Remind me" form. Chromium cannot
 reach a real push service here, so ``PushManager.prototype.subscribe``/``getSubscription``
 are replaced (before any page script runs) by ones that return a subscription to the
-loopback push service (tests/pushservice.py) with keys this test generated. The sender
-then delivers: the push service checks the VAPID JWT and decrypts the message with the
-test's private key; the decrypted payload is asserted, and handed to the page's service
-worker through the DevTools protocol (``ServiceWorker.deliverPushMessage``), which must
+loopback push service (tests/pushservice.py), which made its keys. The sender then
+delivers: the push service checks the VAPID JWT and decrypts the message with the
+subscription's private key; the decrypted payload is asserted, and handed to the page's
+service worker through the DevTools protocol (``ServiceWorker.deliverPushMessage``), which must
 show it as a notification. A 429 with ``Retry-After`` is retried on a later run; a 410
 deletes the subscription and its plan.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import json
-import os
 import threading
 import time
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from pushservice import Answer, _Subscriber
+from pushservice import Answer
 
 from webapp import create_app
 from webapp.push.schedule import next_working_day
@@ -36,10 +32,6 @@ GUIDE = "/en/azercell/"
 TIMEZONE = "Asia/Baku"
 #: Upper bound for one sender run (a 429 with a short Retry-After waits inside it).
 SEND_TIMEOUT = 30.0
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 # -- the app and the push service --------------------------------------------------------
@@ -73,21 +65,6 @@ def server(live_server, push_app):
     """The live server, serving ``push_app`` for this test."""
     with live_server.serving(push_app):
         yield live_server
-
-
-class Keys:
-    """A subscription's key pair and auth secret, generated here, registered with the service."""
-
-    def __init__(self, service):
-        self.private_key = ec.generate_private_key(ec.SECP256R1())
-        self.auth = os.urandom(16)
-        self.sub_id = b64url(os.urandom(12))
-        public = self.private_key.public_key().public_bytes(
-            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
-        self.json = {"endpoint": f"{service.origin}/push/{self.sub_id}", "expirationTime": None,
-                     "keys": {"p256dh": b64url(public), "auth": b64url(self.auth)}}
-        with service._lock:
-            service.subscribers[self.sub_id] = _Subscriber(self.private_key, self.auth)
 
 
 #: Replaces the browser's push subscription with the test's (``%s``: its toJSON() value).
@@ -203,12 +180,12 @@ def wait_notification(page, tag: str, timeout: float = 30.0) -> list[dict]:
 
 
 def test_reminder_is_subscribed_sent_decrypted_and_shown(browser, server, push_app, push_service):
-    keys = Keys(push_service)
+    subscription = push_service.subscribe()  # its keys stay with the push service
     context = browser.new_context(base_url=server.url, timezone_id=TIMEZONE, locale="en-GB")
     try:
         context.set_default_timeout(SW_TIMEOUT_MS)
         context.grant_permissions(["notifications"], origin=server.url)
-        context.add_init_script(FAKE_PUSH % json.dumps(keys.json))
+        context.add_init_script(FAKE_PUSH % json.dumps(subscription))
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -228,7 +205,7 @@ def test_reminder_is_subscribed_sent_decrypted_and_shown(browser, server, push_a
             {"userVisibleOnly": True, "keyLength": 65}]
 
         state = page.evaluate(STORED_STATE)
-        assert state["endpoint"] == keys.json["endpoint"]
+        assert state["endpoint"] == subscription["endpoint"]
         stored = api_get(page, state)
         assert stored["status"] == 200
         plan = stored["body"]
@@ -243,7 +220,7 @@ def test_reminder_is_subscribed_sent_decrypted_and_shown(browser, server, push_a
         stats = send(push_app, due(plan, "unbind"))
         assert (stats.sent, stats.failed, stats.unsubscribed) == (1, 0, 0), stats.summary()
         assert push_service.rejected == []
-        [message] = push_service.delivered(keys.json)
+        [message] = push_service.delivered(subscription)
         key = page.evaluate("() => fetch('/api/push/key').then((r) => r.json())")["publicKey"]
         assert message.vapid_key == key
         payload = message.payload  # decrypted with the test's private key and auth secret
@@ -296,7 +273,7 @@ def test_reminder_is_subscribed_sent_decrypted_and_shown(browser, server, push_a
         assert api_get(page, state)["body"]["reminders"][0]["state"] == "done"
 
         # -- 429 with Retry-After: rescheduled, then delivered on a later run ----------
-        push_service.script(keys.json, Answer(429, retry_after="60"))
+        push_service.script(subscription, Answer(429, retry_after="60"))
         now = due(plan, "prepare")
         stats = send(push_app, now)
         assert (stats.sent, stats.rescheduled) == (0, 1), stats.summary()
@@ -309,7 +286,7 @@ def test_reminder_is_subscribed_sent_decrypted_and_shown(browser, server, push_a
             "done", "sent", "pending", "pending"]
 
         # -- 410: the subscription and its plan are deleted ----------------------------
-        push_service.script(keys.json, 410)
+        push_service.script(subscription, 410)
         stats = send(push_app, due(plan, "close"))
         assert stats.unsubscribed == 1, stats.summary()
         assert push_service.messages[-1].status == 410
