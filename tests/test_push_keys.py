@@ -94,6 +94,17 @@ def test_vapid_subject_must_be_mailto_or_https(tmp_path, subject):
         make_app(tmp_path, VAPID_SUBJECT=subject)
 
 
+@pytest.mark.parametrize("config, subject", [
+    ({}, "mailto:reminders@simexit.invalid"),
+    ({"PUBLIC_URL": "http://127.0.0.1:5000"}, "mailto:reminders@simexit.invalid"),
+    ({"PUBLIC_URL": "https://simexit.example/"}, "https://simexit.example"),
+    ({"PUBLIC_URL": "https://simexit.example", "VAPID_SUBJECT": "mailto:ops@simexit.example"},
+     "mailto:ops@simexit.example"),
+])
+def test_vapid_subject_defaults_to_the_sites_https_address(config, subject):
+    assert push.read_settings(config).subject == subject
+
+
 def test_push_services_setting():
     settings = push.read_settings({"PUSH_SERVICES": "https://fcm.googleapis.com, http://127.0.0.1:8123"})
     assert settings.services == ("https://fcm.googleapis.com", "http://127.0.0.1:8123")

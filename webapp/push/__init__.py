@@ -9,7 +9,8 @@ Configuration (``SIMEXIT_`` environment variables, or the test dict):
 - ``PUSH_SERVICES``: push service origins that subscriptions may point at, as a
   list or a comma-separated string; ``https://*.example`` matches subdomains.
 - ``VAPID_SUBJECT``: the VAPID ``sub`` claim, a ``mailto:`` or ``https:`` URL
-  (Apple rejects anything else).
+  (Apple rejects anything else); default: ``PUBLIC_URL`` when it is an https URL (the
+  site is where a push service's operator can reach us), else a placeholder address.
 - ``VAPID_PRIVATE_KEY``: PEM or base64url raw key; default: a key file created
   in the instance folder.
 """
@@ -114,7 +115,9 @@ def _services(value) -> tuple[str, ...]:
 
 def read_settings(config) -> PushSettings:
     """:class:`PushSettings` from a Flask config; ``ValueError`` on a bad value."""
-    subject = config.get("VAPID_SUBJECT", PushSettings.subject)
+    public_url = str(config.get("PUBLIC_URL", "")).rstrip("/")
+    subject = config.get("VAPID_SUBJECT") or (
+        public_url if public_url.startswith("https://") else PushSettings.subject)
     if not (subject.startswith("mailto:") or subject.startswith("https://")):
         raise ValueError("VAPID_SUBJECT must be a mailto: or https: URL")
     names = {"PUSH_CONCURRENCY": ("concurrency", int), "PUSH_BATCH_SIZE": ("batch_size", int),
@@ -127,7 +130,7 @@ def read_settings(config) -> PushSettings:
         services=_services(config.get("PUSH_SERVICES", DEFAULT_PUSH_SERVICES)),
         subject=subject,
         private_key=config.get("VAPID_PRIVATE_KEY") or None,
-        public_url=str(config.get("PUBLIC_URL", "")).rstrip("/"),
+        public_url=public_url,
         **tuning,
     )
 
