@@ -223,7 +223,7 @@ def test_reminder_is_subscribed_sent_decrypted_and_shown(browser, server, push_a
         [message] = push_service.delivered(subscription)
         key = page.evaluate("() => fetch('/api/push/key').then((r) => r.json())")["publicKey"]
         assert message.vapid_key == key
-        payload = message.payload  # decrypted with the test's private key and auth secret
+        payload = message.payload  # decrypted with the subscription's private key and auth secret
         note = payload["notification"]
         assert payload["web_push"] == 8030
         assert note["title"] == "3 days left: unbind your number"
