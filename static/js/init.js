@@ -14,10 +14,8 @@ document.documentElement.classList.add('js-enabled');
  * the page puts the same text at that offset again.
  */
 function openedFromHistory () {
-  const entry = window.performance && performance.getEntriesByType
-    ? performance.getEntriesByType('navigation')[0]
-    : null;
-  return Boolean(entry) && (entry.type === 'reload' || entry.type === 'back_forward');
+  const type = (performance.getEntriesByType('navigation')[0] || {}).type;
+  return type === 'reload' || type === 'back_forward';
 }
 if (openedFromHistory()) { document.documentElement.setAttribute('data-layout', 'whole'); }
 

@@ -24,7 +24,7 @@ from pushservice import Answer
 from webapp import create_app
 from webapp.push.schedule import next_working_day
 
-from .conftest import SW_TIMEOUT_MS, wait_controlled
+from .conftest import SW_TIMEOUT_MS, open_form, wait_controlled
 
 pytestmark = pytest.mark.browser
 
@@ -191,9 +191,8 @@ def test_reminder_is_subscribed_sent_decrypted_and_shown(browser, server, push_a
         page.on("pageerror", lambda e: errors.append(str(e)))
 
         # -- subscribe through the real form ------------------------------------------
-        page.goto(GUIDE + "#remind")  # at the form, as a reminder's link opens it
+        open_form(page, GUIDE)
         wait_controlled(page)
-        page.wait_for_function("() => document.querySelector('[data-remind-date]').min !== ''")
         day = closing_day()
         page.fill("[data-remind-date]", day.isoformat())
         page.click("[data-remind-subscribe]")

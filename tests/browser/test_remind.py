@@ -9,24 +9,13 @@ import pytest
 
 from webapp.push.schedule import next_working_day
 
+from .conftest import open_form
+
 pytestmark = pytest.mark.browser
 
 GUIDE = "/en/azercell/"
 ROOT = "[data-module=remind]"
 MESSAGE = "[data-remind-message]"
-
-
-def open_form(page, path: str = GUIDE) -> None:
-    """Open a page at its form, as a reminder's link does (``#remind``), and wait until the day
-    is a date field with limits.
-
-    Not Playwright's ``scroll_into_view_if_needed``: it centres the form, and a long step above
-    that is then laid out for the first time (content-visibility) can push the form off the
-    screen, where Chromium gives its new date field no box and ``fill`` waits for ever.
-    """
-    page.goto(path + "#remind")
-    page.wait_for_selector(f"{ROOT}[data-remind-init]:not([hidden])", state="attached")
-    page.wait_for_function("() => document.querySelector('[data-remind-date]').min !== ''")
 
 
 def scroll_to_form(page) -> None:
@@ -87,7 +76,7 @@ def test_date_field_is_built_when_focused_before_it_is_near(new_context):
 
 def test_date_is_a_date_field_from_today_to_a_year_ahead(new_context):
     page = new_context(timezone_id="Asia/Baku").new_page()
-    open_form(page)
+    open_form(page, GUIDE)
     today = dt.date.fromisoformat(page.evaluate(
         "new Intl.DateTimeFormat('en-CA', {timeZone: 'Asia/Baku'}).format(new Date())"))
     date = page.locator("[data-remind-date]")
@@ -104,7 +93,7 @@ def test_blocked_notifications_are_explained_before_the_tap(browser, live_server
                                        "setting": "denied", "origin": live_server.url,
                                        "browserContextId": context_id(context)})
     page = context.new_page()
-    open_form(page)
+    open_form(page, GUIDE)
     expected = page.get_attribute(ROOT, "data-i18n.denied")
     page.wait_for_function("(text) => document.querySelector('[data-remind-message]')"
                            ".textContent === text", arg=expected)
