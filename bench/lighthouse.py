@@ -3,7 +3,7 @@
 Usage::
 
     python bench/lighthouse.py [--pages azercell/,aftercare/] [--langs en,ru] [--runs 3]
-                               [--json out.json]
+                               [--cpu-slowdown 4] [--json out.json]
 
 It builds the site into a temporary folder, serves it with the app (WhiteNoise in front of
 Flask, as in production) on a threaded wsgiref server on 127.0.0.1, and runs the pinned
@@ -17,6 +17,10 @@ four category scores of that run, the lowest and highest performance score of al
 the median run's Total Blocking Time and the transfer size per page, then the machine's
 benchmark index (Lighthouse's measure of CPU speed; scores depend on it) and every audit
 that kept a median run below 100.
+
+Lighthouse slows the CPU down 4× in its simulation whatever the machine, so a slower machine
+gives lower scores. ``--cpu-slowdown`` shows on a fast machine what a slower one would give:
+4 × (this machine's benchmark index / the other's).
 """
 
 from __future__ import annotations
@@ -63,14 +67,16 @@ def ensure_lighthouse() -> None:
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=LIGHTHOUSE_DIR, check=True)
 
 
-def lighthouse(url: str, chrome: str, attempts: int = 3) -> dict:
+def lighthouse(url: str, chrome: str, cpu_slowdown: float | None = None,
+               attempts: int = 3) -> dict:
     """One Lighthouse report (lhr); a failed trace (NO_NAVSTART, NO_FCP…) is run again."""
     env = {**os.environ, "CHROME_PATH": chrome}
+    command = ["node", LIGHTHOUSE_CLI, url, "--output=json", "--output-path=stdout", "--quiet",
+               f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}"]
+    if cpu_slowdown is not None:
+        command.append(f"--throttling.cpuSlowdownMultiplier={cpu_slowdown:g}")
     for _ in range(attempts):
-        result = subprocess.run(
-            ["node", LIGHTHOUSE_CLI, url, "--output=json", "--output-path=stdout", "--quiet",
-             f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}"],
-            env=env, capture_output=True, text=True, check=False)
+        result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
         if result.returncode == 0:
             lhr = json.loads(result.stdout)
             if not lhr.get("runtimeError"):
@@ -136,8 +142,13 @@ def main(argv=None) -> int:
                         help="PUBLIC_URL for the build (absolute hreflang/canonical links)")
     parser.add_argument("--runs", type=int, default=3,
                         help="Lighthouse runs per page; the median run is reported (default 3)")
+    parser.add_argument("--cpu-slowdown", type=float, metavar="N",
+                        help="Lighthouse's simulated CPU slowdown (its default: 4); more "
+                             "emulates a slower machine")
     parser.add_argument("--json", metavar="FILE", help="also write the summaries as JSON")
     args = parser.parse_args(argv)
+    if args.cpu_slowdown is not None and args.cpu_slowdown < 1:
+        parser.error("--cpu-slowdown must be at least 1")
     ensure_lighthouse()
 
     sys.path.insert(0, REPO)
@@ -157,8 +168,10 @@ def main(argv=None) -> int:
             for lang in args.langs.split(","):
                 for page in args.pages.split(","):
                     path = f"/{lang}/{page}"
-                    runs = [lighthouse(origin + path, args.chrome) for _ in range(args.runs)]
+                    runs = [lighthouse(origin + path, args.chrome, args.cpu_slowdown)
+                            for _ in range(args.runs)]
                     speed += [r["environment"]["benchmarkIndex"] for r in runs]
+                    slowdown = runs[0]["configSettings"]["throttling"]["cpuSlowdownMultiplier"]
                     results[path] = result = summary(median_run(runs))
                     perf = sorted(round(100 * r["categories"]["performance"]["score"])
                                   for r in runs)
@@ -173,7 +186,8 @@ def main(argv=None) -> int:
             server.shutdown()
     if speed:
         print(f"\nBenchmark index of this machine (higher is faster): "
-              f"{min(speed):.0f}-{max(speed):.0f}, median {statistics.median(speed):.0f}")
+              f"{min(speed):.0f}-{max(speed):.0f}, median {statistics.median(speed):.0f}; "
+              f"simulated CPU slowdown {slowdown:g}×")
     print("\nWhat cost points:")
     for path, result in results.items():
         for loss in result["losses"]:
