@@ -12,7 +12,6 @@ from .content import Fact, Guide
 
 #: Facts whose prefixes tell nothing about today's operator.
 NAXTEL_FACT = "prefix-060"  # former Naxtel numbers, moved to all three operators (facts §8)
-UNCONFIRMED_FACT = "prefix-unconfirmed"  # mobile ranges no operator source confirms
 
 
 def national_prefixes(value: str) -> list[str]:
@@ -30,5 +29,4 @@ def prefix_table(facts: dict[str, Fact], operators: dict[str, Guide]) -> dict:
         for code in national_prefixes(facts[guide.prefixes].value or ""):
             table["operators"][code] = op
     table["naxtel"] = national_prefixes(facts[NAXTEL_FACT].value or "")
-    table["unconfirmed"] = national_prefixes(facts[UNCONFIRMED_FACT].value or "")
     return table
