@@ -200,10 +200,30 @@ def test_guide_pages_show_facts_with_source_and_date(site):
     html = read(site, "/en/azercell/").decode()
     assert 'href="tel:*1111"' in html
     assert "https://www.azercell.com/en/help/simcard_operations/line_activation/" in html
-    assert "verified November 23, 2026" in html
+    # The two dates, each named for what it is: the source's own, and when we checked it.
+    assert "the source is dated June 1, 2024" in html  # the Contact Centre's hours
+    assert "the source shows no date" in html
+    assert "checked by us on November 23, 2026" in html
+    sources = read(site, "/en/sources/").decode()
+    assert "the source is dated 2016" in sources  # as precisely as the source gives it
+    assert "the source is dated June 2025" in sources
     nar = read(site, "/en/nar/").decode()
     assert "Not known" in nar
     assert not re.search(r"tel:10[0-2]\b", nar)  # fire and police are never an operator's line
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_emergency_numbers_are_links_only_where_offered_as_numbers_to_call(site, lang):
+    """101 and 102 are named where the Questions warn they are not operator lines: no tap there."""
+    html = read(site, f"/{lang}/faq/").decode()
+    sections = dict(re.findall(r'<section class="faq__item" id="([a-z-]+)"(.*?)</section>', html, re.S))
+    assert "tel:112" in sections["emergency"] and "tel:101" in sections["emergency"]
+    assert "101" in sections["call-centre"] and "102" in sections["call-centre"]
+    for qid, body in sections.items():
+        if qid != "emergency":
+            assert not re.search(r'href="tel:1\d\d"', body), qid
+    for url in ["/", *[f"/{op}/" for op in OPERATORS], "/prepare/", "/aftercare/"]:
+        assert not re.search(r'href="tel:10[0-4]"', read(site, f"/{lang}{url}").decode()), url
 
 
 def test_build_command_writes_to_out(runner, tmp_path):

@@ -13,7 +13,7 @@ from flask_babel import force_locale, gettext
 
 from webapp import catalogs, i18n
 
-PLACEHOLDER_RE = re.compile(r"\{fact:[a-z0-9-]+\}|%\([a-z_]+\)[sd]")
+PLACEHOLDER_RE = re.compile(r"\{fact:[a-z0-9-]+(?::text)?\}|%\([a-z_]+\)[sd]")
 
 
 def load(path):

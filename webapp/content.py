@@ -20,7 +20,13 @@ OPERATORS: tuple[str, ...] = ("azercell", "bakcell", "nar")
 #: The shared guide sections, each one page.
 SECTIONS: tuple[str, ...] = ("prepare", "aftercare", "faq")
 
-FACT_RE = re.compile(r"\{fact:([a-z0-9-]+)\}")
+#: ``{fact:ID}`` shows a fact's value (a phone number as a link to call); ``{fact:ID:text}``
+#: only mentions it, never as a link: "101 is the fire service, not an operator" must not
+#: put a tap on 101 inside the sentence that says not to call it.
+FACT_RE = re.compile(r"\{fact:([a-z0-9-]+)(:text)?\}")
+#: A source's own date may be a day (a TOML date) or, where a page gives no more, "YYYY-MM"
+#: or "YYYY".
+PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 
@@ -34,6 +40,14 @@ class ContentError(ValueError):
 
 
 @dataclass(frozen=True)
+class SourceDate:
+    """The date a source shows, as precisely as it shows it."""
+
+    date: dt.date
+    precision: str  # "day", "month" or "year"
+
+
+@dataclass(frozen=True)
 class Fact:
     id: str
     label: str
@@ -44,7 +58,7 @@ class Fact:
     confidence: str
     value: str | None = None
     note: str | None = None
-    source_date: dt.date | None = None
+    source_date: SourceDate | None = None
 
     @property
     def known(self) -> bool:
@@ -78,6 +92,7 @@ class Option:
     body: str | None = None
     can: tuple[str, ...] = ()
     cannot: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()  # what the sources leave open about this channel
     facts: tuple[str, ...] = ()
 
 
@@ -178,6 +193,18 @@ class _Reader:
             self.fail(name, f"{value!r} is not a date (write it as YYYY-MM-DD, unquoted)")
         return value
 
+    def source_date(self, name: str) -> SourceDate | None:
+        value = self.table.get(name)
+        if value is None:
+            return None
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return SourceDate(value, "day")
+        match = PARTIAL_DATE_RE.match(value) if isinstance(value, str) else None
+        if not match or not 1 <= int(match.group(2) or 1) <= 12:
+            self.fail(name, f"{value!r} is not a date (YYYY-MM-DD unquoted, or \"YYYY-MM\" or \"YYYY\")")
+        year, month = int(match.group(1)), match.group(2)
+        return SourceDate(dt.date(year, int(month or 1), 1), "month" if month else "year")
+
     def url(self, name: str) -> str:
         value = self.text(name)
         if not URL_RE.match(value):
@@ -235,7 +262,7 @@ def _facts(path: str) -> dict[str, Fact]:
             kind=r.choice("kind", ("phone", "email", "text"), default="text"),
             note=r.text("note", required=False),
             source=r.url("source"),
-            source_date=r.date("source_date", required=False),
+            source_date=r.source_date("source_date"),
             verified=r.date("verified"),
             confidence=r.choice("confidence", ("high", "medium")),
         )
@@ -243,13 +270,18 @@ def _facts(path: str) -> dict[str, Fact]:
 
 
 def _fact_refs(r: _Reader, name: str, facts: dict[str, Fact], texts: list[str | None]) -> tuple[str, ...]:
-    """The facts a step lists, plus every ``{fact:ID}`` its texts use, each checked."""
+    """The facts a step lists, plus every ``{fact:ID}`` its texts use, each checked.
+
+    A fact only mentioned (``{fact:ID:text}``) is not listed: its sources box would offer
+    the number to call, which is what the mention warns against.
+    """
     listed = list(r.texts(name))
     for text in texts:
-        for ref in FACT_RE.findall(text or ""):
+        for ref, mention in FACT_RE.findall(text or ""):
             if ref not in facts:
                 r.fail("text", f"placeholder {{fact:{ref}}} names an unknown fact")
-            listed.append(ref)
+            if not mention:
+                listed.append(ref)
     for ref in listed:
         if ref not in facts:
             r.fail(name, f"unknown fact {ref!r}")
@@ -258,10 +290,12 @@ def _fact_refs(r: _Reader, name: str, facts: dict[str, Fact], texts: list[str | 
 
 def _option(path: str, step_id: str, index: int, table, facts) -> Option:
     r = _Reader(path, f"step '{step_id}' " + _entry("option", index, table), table)
-    r.check_keys({"id", "title", "body", "can", "cannot", "facts"})
+    r.check_keys({"id", "title", "body", "can", "cannot", "unknown", "facts"})
     option_id = r.ident("id")
-    title, body, can, cannot = r.text("title"), r.text("body", required=False), r.texts("can"), r.texts("cannot")
-    return Option(option_id, title, body, can, cannot, _fact_refs(r, "facts", facts, [title, body, *can, *cannot]))
+    title, body = r.text("title"), r.text("body", required=False)
+    can, cannot, unknown = r.texts("can"), r.texts("cannot"), r.texts("unknown")
+    refs = _fact_refs(r, "facts", facts, [title, body, *can, *cannot, *unknown])
+    return Option(option_id, title, body, can, cannot, unknown, refs)
 
 
 def _step(path: str, index: int, table, facts) -> Step:
@@ -345,16 +379,23 @@ def translatable_strings(data: dict):
     Used by the Babel extractor, so translators see content and templates in one catalog.
     """
     keys = {"title", "summary", "body", "items", "label", "note", "question", "answer", "can",
-            "cannot", "tip"}
+            "cannot", "unknown", "tip"}
+
+    def is_text(value) -> bool:
+        return isinstance(value, str) or (
+            isinstance(value, list) and all(isinstance(v, str) for v in value))
 
     def walk(node, trail):
         if isinstance(node, dict):
             for key, value in node.items():
                 # A fact's value is prose when its kind is "text" (numbers and addresses are not).
-                if key in keys or (key == "value" and node.get("kind", "text") == "text"):
+                text_key = key in keys or (key == "value" and node.get("kind", "text") == "text")
+                # A key is text only when it holds text: `[[question]]` is a list of tables
+                # named like the `question` field inside them, and must be walked, not skipped.
+                if text_key and is_text(value):
                     values = value if isinstance(value, list) else [value]
                     for v in values:
-                        if isinstance(v, str) and v.strip():
+                        if v.strip():
                             yield f"{trail}.{key}".lstrip("."), v.strip()
                 elif isinstance(value, (dict, list)):
                     label = node.get("id", "")

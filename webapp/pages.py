@@ -11,7 +11,8 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, url_for
-from flask_babel import format_date, gettext, ngettext
+from babel.dates import format_skeleton
+from flask_babel import format_date, get_locale, gettext, ngettext
 from markupsafe import Markup, escape
 
 from . import assets, clerk_card, content, i18n, numbers
@@ -118,8 +119,9 @@ def page_urls(lang_code: str) -> list[str]:
 def fact_text(text: str | None) -> Markup:
     """Translate a content string and put each ``{fact:ID}`` value in its place.
 
-    A known fact becomes its value (a ``tel:``/``mailto:`` link where it is one);
-    an unknown fact says so plainly, never a guess.
+    A known fact becomes its value (a ``tel:``/``mailto:`` link where it is one, unless
+    the text only mentions it: ``{fact:ID:text}``); an unknown fact says so plainly, never
+    a guess.
     """
     if not text:
         return Markup("")
@@ -127,14 +129,23 @@ def fact_text(text: str | None) -> Markup:
     translated = str(escape(gettext(text)))
 
     def replace(match):
-        fact = facts[match.group(1)]
+        fact, mention = facts[match.group(1)], bool(match.group(2))
         if not fact.known:
             return str(Markup('<span class="fact fact--unknown">{}</span>').format(gettext("not known")))
-        if fact.href:
+        if fact.href and not mention:
             return str(Markup('<a class="fact" href="{}">{}</a>').format(fact.href, fact.value))
         return str(Markup('<span class="fact">{}</span>').format(fact.display_value))
 
     return Markup(content.FACT_RE.sub(replace, translated))
+
+
+def source_date_text(when: content.SourceDate) -> str:
+    """A source's own date, as precisely as the source gives it ("June 2025", "2016")."""
+    if when.precision == "day":
+        return format_date(when.date, "long")
+    if when.precision == "month":
+        return format_skeleton("yMMMM", when.date, locale=get_locale())
+    return str(when.date.year)
 
 
 def progress_texts(total: int) -> list[str]:
@@ -170,4 +181,5 @@ def init_app(app: Flask) -> None:
 
     app.add_template_filter(lambda d: format_date(d, "long") if isinstance(d, dt.date) else "",
                             "long_date")
+    app.add_template_filter(source_date_text, "source_date")
     app.add_template_filter(lambda url: urlsplit(url).hostname.removeprefix("www."), "source_host")
