@@ -110,6 +110,7 @@ def test_pages_load_nothing_from_another_origin_and_have_no_inline_code(site, la
 def test_precache_lists_every_page_with_its_content_revision(site):
     precache = site["precache"]
     assert set(precache["langs"]) == set(i18n.LANGUAGES)
+    assert precache["default_lang"] == i18n.DEFAULT_LANG  # the offline page of last resort
     for lang, entries in precache["langs"].items():
         urls = [e["url"] for e in entries]
         assert urls[:-1] == [f"/{lang}/{page}" for page in PAGES]
