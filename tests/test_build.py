@@ -17,19 +17,6 @@ PAGES = ["", *[f"{op}/" for op in OPERATORS], *[f"{op}/clerk/" for op in OPERATO
          "aftercare/", "faq/", "finder/", "sources/", "offline/"]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """One build shared by the module (building is the expensive part)."""
-    from webapp import create_app
-
-    tmp = tmp_path_factory.mktemp("site")
-    app = create_app({"TESTING": True, "BUILD_DIR": str(tmp / "build"), "BUILD_ON_START": False,
-                      "INSTANCE_PATH": str(tmp / "instance"),
-                      "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}"})
-    precache = build.build_site(app, str(tmp / "build"))
-    return {"app": app, "dir": tmp / "build", "precache": precache}
-
-
 def read(site, url):
     path = site["dir"] / url.lstrip("/")
     if url.endswith("/"):
