@@ -1,9 +1,11 @@
 """The clerk card: offline in every language, Azerbaijani large with Russian beneath.
 
 The reader's own language is in small print for English and Chinese readers only (an
-Azerbaijani or Russian reader can read the card itself). The screen stays on through the
-Screen Wake Lock API: checked against Chromium's real API, and against a stub that records
-what the component asks for (a real lock cannot be released or re-granted on demand).
+Azerbaijani or Russian reader can read the card itself). The lines ask politely: to end the
+contract and cancel the number, what happens to the balance, and for a confirmation; no
+line asks for a refund, which no source supports. The screen stays on through the Screen
+Wake Lock API: checked against Chromium's real API, and against a stub that records what
+the component asks for (a real lock cannot be released or re-granted on demand).
 """
 
 from __future__ import annotations
@@ -29,6 +31,11 @@ SCRIPT = {
 }
 #: WCAG-ish "large text" for arm's length: 24 CSS px or more.
 LARGE_PX = 24
+#: Asking for a refund, in any language of the card: no source supports one (facts §4).
+REFUND = re.compile(r"refund|возвр|верн[иуё]|geri qaytar|qaytarıl|退还|退款|退钱",
+                    re.IGNORECASE)
+#: The line that asks about the balance: it can only be moved to the same operator's numbers.
+BALANCE = 2
 
 #: Each line of the cards: its Azerbaijani, Russian and own-language parts, as shown.
 LINES = """() => Array.from(document.querySelectorAll('.clerk-card__line')).map((line) => {
@@ -54,6 +61,8 @@ def check_lines(lines: list[dict], lang: str, operator: content.Guide) -> None:
     assert len(lines) == len(MESSAGES), where
     for line, msgid in zip(lines, english(operator), strict=True):
         az, ru, own = line["az"], line["ru"], line["own"]
+        for part in (az, ru, own):
+            assert part is None or not REFUND.search(part["text"]), f"{where}: {part['text']}"
         assert az["lang"] == "az" and ru["lang"] == "ru", where
         assert az["visible"] and ru["visible"], where
         for locale, part in (("az", az), ("ru", ru)):
@@ -72,10 +81,11 @@ def check_lines(lines: list[dict], lang: str, operator: content.Guide) -> None:
             assert normalise(own["text"]) == msgid
         else:
             assert normalise(own["text"]) != msgid and SCRIPT[lang].search(own["text"]), where
-    # The office card names the operator as the operator writes it, in every language.
-    office = lines[len(clerk_card.TERMINATE_LINES)]
-    for part in (office["az"], office["ru"], office["own"]):
-        assert part is None or operator.name in part["text"], where
+    # The office card names the operator as the operator writes it, in every language; so
+    # does the balance question (a balance moves only to a number on the same network).
+    for line in (lines[len(clerk_card.TERMINATE_LINES)], lines[BALANCE]):
+        for part in (line["az"], line["ru"], line["own"]):
+            assert part is None or operator.name in part["text"], where
 
 
 def wake_lock_available(page) -> bool:
