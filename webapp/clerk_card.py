@@ -40,6 +40,15 @@ OFFICE_LINES = (
     N_("Could you write down the address or show it to me on a map, please?"),
 )
 
+#: What the traveller closes, and the label shown above its number on the card.
+#: TRANSLATORS: shown to shop staff above the number, in large digits.
+PRODUCTS = (
+    ("sim", N_("SIM card"), N_("The number to cancel — SIM card")),
+    ("data", N_("Data card (internet only)"),
+     N_("The number to cancel — data card (a SIM card for mobile internet only)")),
+    ("esim", N_("eSIM"), N_("The number to cancel — eSIM")),
+)
+
 
 @dataclass(frozen=True)
 class Line:
@@ -52,6 +61,13 @@ class Card:
     id: str
     title: str
     lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class Product:
+    id: str
+    name: str  # in the reader's language: the choice on the form
+    label: Line  # above the number on the card
 
 
 def _line(message: str, operator: str, own_locale: str) -> Line:
@@ -71,3 +87,9 @@ def cards(operator: str, own_locale: str) -> tuple[Card, ...]:
         Card("office", gettext("Finding an office"),
              tuple(_line(m, operator, own_locale) for m in OFFICE_LINES)),
     )
+
+
+def products(own_locale: str) -> tuple[Product, ...]:
+    """The choices of the number form, each with its label for the card."""
+    return tuple(Product(id, gettext(name), _line(label, "", own_locale))
+                 for id, name, label in PRODUCTS)
