@@ -63,9 +63,15 @@ def operator(operator):
 
 @bp.route("/<any(azercell, bakcell, nar):operator>/clerk/")
 def clerk(operator):
-    guide = site_content().operators[operator]
+    c = site_content()
+    guide = c.operators[operator]
+    locale = i18n.LANGUAGES[g.lang_code]
+    prefixes = numbers.mobile_prefixes(c.facts, c.operators)
     return render_template("clerk.html", operator=guide, page_id=f"{operator}-clerk",
-                           cards=clerk_card.cards(guide.name, i18n.LANGUAGES[g.lang_code]),
+                           cards=clerk_card.cards(guide.name, locale),
+                           products=clerk_card.products(locale),
+                           mobile_prefixes=prefixes,
+                           mobile_prefix_list=", ".join("0" + p for p in prefixes),
                            counter_locales=clerk_card.COUNTER_LOCALES)
 
 
