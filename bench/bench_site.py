@@ -56,7 +56,10 @@ def main() -> int:
                 worst = max(worst, gz + common[0])
                 print(f"  page {entry['url']:<24} HTML+CSS+JS gzip {(gz + common[0]) / 1024:5.1f} KB"
                       f"  brotli {(br + common[1]) / 1024:5.1f} KB")
-        urls = [e["url"] for e in precache["shared"] + entries]
+        # Every install also saves each language's offline page (precache.js::OFFLINE_PAGES).
+        offline = [e["url"] for other, es in precache["langs"].items() if other != lang
+                   for e in es if e["url"] == f"/{other}/offline/"]
+        urls = [e["url"] for e in precache["shared"] + entries] + offline
         total = [sizes(read(u)) for u in urls]
         gz, br = sum(t[0] for t in total), sum(t[1] for t in total)
         print(f"precache {lang}: {len(urls)} files, gzip {gz / 1024:.1f} KB, brotli {br / 1024:.1f} KB"

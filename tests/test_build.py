@@ -17,19 +17,6 @@ PAGES = ["", *[f"{op}/" for op in OPERATORS], *[f"{op}/clerk/" for op in OPERATO
          "aftercare/", "faq/", "finder/", "sources/", "offline/"]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """One build shared by the module (building is the expensive part)."""
-    from webapp import create_app
-
-    tmp = tmp_path_factory.mktemp("site")
-    app = create_app({"TESTING": True, "BUILD_DIR": str(tmp / "build"), "BUILD_ON_START": False,
-                      "INSTANCE_PATH": str(tmp / "instance"),
-                      "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}"})
-    precache = build.build_site(app, str(tmp / "build"))
-    return {"app": app, "dir": tmp / "build", "precache": precache}
-
-
 def read(site, url):
     path = site["dir"] / url.lstrip("/")
     if url.endswith("/"):
@@ -110,6 +97,7 @@ def test_pages_load_nothing_from_another_origin_and_have_no_inline_code(site, la
 def test_precache_lists_every_page_with_its_content_revision(site):
     precache = site["precache"]
     assert set(precache["langs"]) == set(i18n.LANGUAGES)
+    assert precache["default_lang"] == i18n.DEFAULT_LANG  # the offline page of last resort
     for lang, entries in precache["langs"].items():
         urls = [e["url"] for e in entries]
         assert urls[:-1] == [f"/{lang}/{page}" for page in PAGES]

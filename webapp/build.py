@@ -155,7 +155,9 @@ def _render_into(app: Flask, out: str, asset_map: dict[str, assets.Asset]) -> di
             entries.append({"url": url, "revision": _revision(manifest)})
             langs[lang_code] = entries
         g.pop("lang_code", None)
-    precache = {"shared": shared, "langs": langs}
+    # default_lang: the offline page the service worker falls back to when neither the URL
+    # asked for nor the current page has a language.
+    precache = {"shared": shared, "langs": langs, "default_lang": i18n.DEFAULT_LANG}
     precache["version"] = _revision(json.dumps(precache, sort_keys=True))
     _write(out, "/sw.js", service_worker(precache))
     with app.test_request_context("/"):

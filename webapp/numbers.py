@@ -30,3 +30,10 @@ def prefix_table(facts: dict[str, Fact], operators: dict[str, Guide]) -> dict:
             table["operators"][code] = op
     table["naxtel"] = national_prefixes(facts[NAXTEL_FACT].value or "")
     return table
+
+
+def mobile_prefixes(facts: dict[str, Fact], operators: dict[str, Guide]) -> list[str]:
+    """Every two-digit prefix of an Azerbaijani mobile number the facts name, sorted: the
+    operators' own and the former Naxtel 060 (those numbers were kept, facts §8)."""
+    table = prefix_table(facts, operators)
+    return sorted({*table["operators"], *table["naxtel"], *table["unconfirmed"]})

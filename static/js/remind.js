@@ -47,22 +47,62 @@ function localPlan (day, rules, now) {
   }).filter((item) => item.due > now);
 }
 
-/** An iCalendar file with one event and alarm per reminder (floating local times). */
-function buildIcs (items, texts, title, stamp) {
+/**
+ * One content line of an iCalendar file, folded as RFC 5545 §3.1 asks: no line longer than
+ * 75 octets (UTF-8), each continuation starting with a space, never inside a character.
+ */
+function foldLine (line) {
+  const encoder = new TextEncoder();
+  const parts = [];
+  let current = '';
+  let octets = 0;
+  for (const char of line) { // by code point: a character is never split
+    const size = encoder.encode(char).length;
+    const limit = parts.length ? 74 : 75; // a continuation line's leading space counts
+    if (octets + size > limit) {
+      parts.push(current);
+      current = '';
+      octets = 0;
+    }
+    current += char;
+    octets += size;
+  }
+  parts.push(current);
+  return parts.join('\r\n ');
+}
+
+/**
+ * An iCalendar file (RFC 5545) with one event and alarm per reminder, at floating local
+ * times (the phone's own zone, as on the page). ``plan``: ``{id, operator, url, stamp}``;
+ * each UID names the plan, the operator and the step, so two SIMs closed on the same day,
+ * or the same operator's plan made twice, never overwrite each other's events.
+ */
+function buildIcs (items, texts, title, plan) {
   const fmt = (d) => isoDay(d).replace(/-/g, '') + 'T' +
     String(d.getHours()).padStart(2, '0') + String(d.getMinutes()).padStart(2, '0') + '00';
   const escape = (s) => String(s).replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\n/g, '\\n');
-  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//SIM Exit//Reminders//EN', 'CALSCALE:GREGORIAN'];
+  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//SIM Exit//Reminders//EN', 'CALSCALE:GREGORIAN',
+    'METHOD:PUBLISH'];
   items.forEach((item) => {
     const end = new Date(item.due.getTime() + 30 * 60000);
-    lines.push('BEGIN:VEVENT', 'UID:simexit-' + item.kind + '-' + fmt(item.due) + '@sim-exit',
-      'DTSTAMP:' + stamp, 'DTSTART:' + fmt(item.due), 'DTEND:' + fmt(end),
+    lines.push('BEGIN:VEVENT',
+      'UID:simexit-' + plan.id + '-' + plan.operator + '-' + item.kind + '@sim-exit.invalid',
+      'DTSTAMP:' + plan.stamp, 'DTSTART:' + fmt(item.due), 'DTEND:' + fmt(end),
       'SUMMARY:' + escape(title + ' — ' + texts[item.kind]),
+      'DESCRIPTION:' + escape(texts[item.kind] + '\n' + plan.url),
+      'URL:' + plan.url,
       'BEGIN:VALARM', 'ACTION:DISPLAY', 'DESCRIPTION:' + escape(texts[item.kind]), 'TRIGGER:PT0M',
       'END:VALARM', 'END:VEVENT');
   });
   lines.push('END:VCALENDAR');
-  return lines.join('\r\n') + '\r\n';
+  return lines.map(foldLine).join('\r\n') + '\r\n';
+}
+
+/** A short random id for a calendar plan made on the device (no server involved). */
+function randomId () {
+  const bytes = new Uint8Array(8);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 class Remind extends Component {
@@ -78,6 +118,9 @@ class Remind extends Component {
     this.$check = $root.querySelector('[data-remind-check]');
     this.$message = $root.querySelector('[data-remind-message]');
     this.$plan = $root.querySelector('[data-remind-plan]');
+    this.$preview = $root.querySelector('[data-remind-preview]');
+    this.$previewList = $root.querySelector('[data-remind-preview-list]');
+    this.previewSeq = 0; // only the latest working-day answer may change the form
     this.$list = $root.querySelector('[data-remind-list]');
     this.$date.addEventListener('change', () => this.preview());
     this.$operator.addEventListener('change', () => this.preview());
@@ -178,17 +221,35 @@ class Remind extends Component {
       .format(new Date(parts[0], parts[1] - 1, parts[2]));
   }
 
+  /** The dated plan, on the page as soon as a day is picked, whether or not push works. */
+  showPlan (items) {
+    this.$previewList.textContent = '';
+    const when = new Intl.DateTimeFormat(this.htmlLang, { dateStyle: 'full', timeStyle: 'short' });
+    items.forEach((item) => {
+      const $item = document.createElement('li');
+      const $when = document.createElement('strong');
+      $when.textContent = when.format(item.due);
+      $item.append($when, ': ' + this.t('kind-' + item.kind));
+      this.$previewList.appendChild($item);
+    });
+    this.$preview.hidden = !items.length;
+  }
+
   preview () {
+    const seq = ++this.previewSeq;
     this.$check.textContent = '';
     const choice = this.choice();
+    const items = choice.date ? localPlan(choice.date, this.rules, new Date()) : [];
+    this.showPlan(items);
     if (!choice.date) { return; }
-    if (!localPlan(choice.date, this.rules, new Date()).length) {
+    if (!items.length) {
       this.$check.textContent = this.t('past');
       return;
     }
     const query = new URLSearchParams(choice).toString();
     fetch('/api/plan-preview?' + query).then((r) => (r.ok ? r.json() : null)).then((data) => {
-      if (!data || data.working_day.ok || this.$date.value !== choice.date) { return; }
+      // An older answer that lands after a newer request is dropped: only the latest counts.
+      if (seq !== this.previewSeq || !data || data.working_day.ok) { return; }
       const suggested = data.working_day.suggested;
       const $text = document.createElement('span');
       $text.textContent = this.t(data.working_day.reason).replace('{date}', this.formatDay(suggested)) + ' ';
@@ -209,14 +270,23 @@ class Remind extends Component {
       this.$date.reportValidity();
       return;
     }
+    this.preview(); // the plan stays on screen, whatever push does next
     if (this.isIosBrowser()) { this.say(this.t('ios')); return; }
     if (!this.pushSupported()) { this.say(this.t('unsupported')); return; }
     if (!navigator.onLine) { this.say(this.t('offline')); return; }
     const permission = await Notification.requestPermission();
     if (permission !== 'granted') { this.say(this.t('denied')); return; }
+    let subscription;
     try {
       const registration = await navigator.serviceWorker.ready;
-      const subscription = await this.currentSubscription(registration, true);
+      subscription = await this.currentSubscription(registration, true);
+    } catch (error) {
+      // No push service for this browser (a private window, a blocked service): retrying
+      // will not help, the calendar file will.
+      this.say(this.t('push-failed'));
+      return;
+    }
+    try {
       const response = await fetch('/api/reminders', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
@@ -346,7 +416,9 @@ class Remind extends Component {
     this.rules.forEach((rule) => { texts[rule.kind] = this.t('kind-' + rule.kind); });
     const name = this.operatorName();
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-    const ics = buildIcs(items, texts, this.t('calendar-title').replace('{operator}', name), stamp);
+    const plan = { id: randomId(), operator: choice.operator, stamp: stamp,
+      url: window.location.origin + window.location.pathname };
+    const ics = buildIcs(items, texts, this.t('calendar-title').replace('{operator}', name), plan);
     const url = URL.createObjectURL(new Blob([ics], { type: 'text/calendar' }));
     const $link = document.createElement('a');
     $link.href = url;
@@ -359,5 +431,5 @@ class Remind extends Component {
 }
 
 if (typeof module !== 'undefined' && module.exports) {
-  module.exports = { localPlan: localPlan, buildIcs: buildIcs, base64UrlToBytes: base64UrlToBytes };
+  module.exports = { localPlan: localPlan, buildIcs: buildIcs, foldLine: foldLine, base64UrlToBytes: base64UrlToBytes };
 }

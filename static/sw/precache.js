@@ -6,6 +6,8 @@
  * the revision, so a changed page gets a new key and an unchanged one is reused;
  * no cache name is ever bumped by hand. A new worker waits until the page's
  * "Reload" button posts SKIP_WAITING, so a page never mixes two builds.
+ * Every install also saves each language's small offline page, so a page of a
+ * language not saved yet answers, offline, in the language that was asked for.
  */
 /* global self, caches, crypto, URL, Request, fetch */
 'use strict';
@@ -27,12 +29,20 @@ function cacheKey (entry) {
   return url.href;
 }
 
+function offlineUrl (lang) {
+  return new URL('/' + lang + '/offline/', self.location).href;
+}
+
 /** url (absolute, no query) -> cache key, for every entry of every language. */
 const KEYS = new Map();
 MANIFEST.shared.forEach((e) => KEYS.set(new URL(e.url, self.location).href, cacheKey(e)));
 Object.keys(MANIFEST.langs).forEach((lang) => {
   MANIFEST.langs[lang].forEach((e) => KEYS.set(new URL(e.url, self.location).href, cacheKey(e)));
 });
+
+/** Each language's offline page: precached by every install, whichever languages are saved. */
+const OFFLINE_PAGES = Object.keys(MANIFEST.langs).map((lang) =>
+  MANIFEST.langs[lang].find((e) => new URL(e.url, self.location).href === offlineUrl(lang))).filter(Boolean);
 
 async function digest (response) {
   const bytes = await crypto.subtle.digest('SHA-256', await response.clone().arrayBuffer());
@@ -60,17 +70,23 @@ async function precache (entries) {
   }));
 }
 
-/** The languages this device has saved before (an update keeps them offline). */
+/**
+ * The languages this device has saved before (an update keeps them offline). A language's
+ * offline page alone does not count: every install saves all of them.
+ */
 async function savedLanguages () {
   const cache = await caches.open(PRECACHE);
-  const paths = (await cache.keys()).map((r) => new URL(r.url).pathname);
-  return Object.keys(MANIFEST.langs).filter((lang) => paths.some((p) => p.startsWith('/' + lang + '/')));
+  const urls = (await cache.keys()).map((r) => new URL(r.url));
+  return Object.keys(MANIFEST.langs).filter((lang) => urls.some((u) =>
+    u.pathname.startsWith('/' + lang + '/') && u.origin + u.pathname !== offlineUrl(lang)));
 }
 
 function onInstall (event) {
   event.waitUntil((async () => {
     const langs = await savedLanguages();
-    const entries = MANIFEST.shared.concat(...langs.map((lang) => MANIFEST.langs[lang]));
+    const wanted = MANIFEST.shared.concat(OFFLINE_PAGES, ...langs.map((lang) => MANIFEST.langs[lang]));
+    // A saved language lists its offline page again: fetch it once.
+    const entries = Array.from(new Map(wanted.map((e) => [cacheKey(e), e])).values());
     await precache(entries);
     log('installed', MANIFEST.version, langs);
   })());
@@ -95,6 +111,32 @@ function langOf (url) {
   return Object.prototype.hasOwnProperty.call(MANIFEST.langs, first) ? first : null;
 }
 
+/**
+ * The language of the page the visitor is on: the most recently focused window of ours
+ * whose URL has a language (the page that navigates is still open while we answer; a
+ * navigation carries no referrer, the site's policy is no-referrer).
+ */
+async function currentLanguage () {
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const langs = windows.map((client) => langOf(new URL(client.url))).filter(Boolean);
+  return langs.length ? langs[0] : null;
+}
+
+/**
+ * The offline page for a navigation we cannot answer: in the language of the URL asked for,
+ * else (a URL with no known language) the current page's, else the default (English); any
+ * other language's rather than none.
+ */
+async function offlinePage (url) {
+  const langs = [langOf(url) || await currentLanguage(), MANIFEST.default_lang].concat(Object.keys(MANIFEST.langs));
+  for (const lang of langs) {
+    const key = lang && KEYS.get(offlineUrl(lang));
+    const page = key && await caches.match(key, { cacheName: PRECACHE });
+    if (page) { return page; }
+  }
+  return null;
+}
+
 async function respond (request) {
   const url = new URL(request.url);
   const bare = url.origin + url.pathname;
@@ -106,15 +148,9 @@ async function respond (request) {
   try {
     return await fetch(request);
   } catch (error) {
-    if (request.mode !== 'navigate') { throw error; }
-    const lang = langOf(url) || Object.keys(MANIFEST.langs)[0];
-    const fallbacks = [KEYS.get(url.origin + '/' + lang + '/offline/')].concat(
-      Object.keys(MANIFEST.langs).map((l) => KEYS.get(url.origin + '/' + l + '/offline/')));
-    for (const fallback of fallbacks) {
-      const page = fallback && await caches.match(fallback, { cacheName: PRECACHE });
-      if (page) { return page; }
-    }
-    throw error;
+    const page = request.mode === 'navigate' ? await offlinePage(url) : null;
+    if (!page) { throw error; }
+    return page;
   }
 }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
 from urllib.parse import urlsplit
 
 import pytest
@@ -36,16 +38,53 @@ def test_every_page_of_the_language_opens_offline(page, context, site, lang):
         assert page.evaluate("document.documentElement.lang") == pages.i18n.HTML_LANG[lang]
 
 
-def test_a_language_not_saved_shows_the_offline_page(page, context, site):
-    page.goto("/en/")
+def offline_hint(site, lang: str) -> str:
+    """The offline page's line on saving a language, as the build wrote it in ``lang``."""
+    html = site.html(f"/{lang}/offline/")
+    return normalise(unescape(re.search(r'<p class="offline-hint">(.*?)</p>', html, re.S).group(1)))
+
+
+def assert_offline_page(page, site, lang: str) -> None:
+    """The page shows ``lang``'s own offline page, with its line on saving the language."""
+    assert normalise(page.locator("h1").first.text_content()) == site.h1(f"/{lang}/offline/")
+    assert page.evaluate("document.documentElement.lang") == pages.i18n.HTML_LANG[lang]
+    hint = page.locator(".offline-hint")
+    assert hint.is_visible()
+    assert normalise(hint.text_content()) == offline_hint(site, lang)
+
+
+def test_a_language_not_saved_shows_its_own_offline_page(page, context, site):
+    """Every install saves each language's offline page, so the answer is in the language asked for."""
+    page.goto("/en/azercell/")
     wait_controlled(page)
     wait_offline_ready(page)
 
     context.set_offline(True)
-    for url in ("/zh-hans/", "/zh-hans/azercell/"):
-        response = page.goto(url)
-        assert response is not None and response.ok, url
-        assert normalise(page.locator("h1").first.text_content()) == site.h1("/en/offline/")
+    for lang in ("ru", "az", "zh-hans"):
+        for url in (f"/{lang}/azercell/", f"/{lang}/"):
+            response = page.goto(url)
+            assert response is not None and response.ok and response.from_service_worker, url
+            assert_offline_page(page, site, lang)
+
+    response = page.goto("/en/bakcell/")  # a saved page still opens as itself
+    assert response is not None and response.ok and response.from_service_worker
+    assert normalise(page.locator("h1").first.text_content()) == site.h1("/en/bakcell/")
+
+
+def test_a_url_with_no_language_shows_the_current_page_language_else_english(context, site):
+    page = context.new_page()
+    page.goto("/ru/")
+    wait_controlled(page)
+    wait_offline_ready(page)
+
+    context.set_offline(True)
+    page.goto("/")
+    assert_offline_page(page, site, "ru")
+
+    page.close()  # no page of ours is open any more: no current language
+    page = context.new_page()
+    page.goto("/")
+    assert_offline_page(page, site, "en")
 
 
 def test_a_visit_never_leaves_the_origin(context, live_server):

@@ -138,4 +138,66 @@ def test_calendar_file_has_the_plan_for_the_operator(new_context, path, operator
         text = f.read().replace("\r\n ", "")  # unfold long lines
     assert text.count("BEGIN:VEVENT") == 4
     assert f"SUMMARY:SIM Exit: {name} number — " in text
+    assert "URL:" in text and f"-{operator or 'azercell'}-" in text
 
+
+@pytest.mark.parametrize("lang", ["en", "az", "ru", "zh-hans"])
+def test_the_dated_plan_is_shown_when_push_is_not_available(new_context, lang):
+    """Without push (here: no PushManager, as in many private windows) the plan is still
+    on screen as soon as a day is picked, and the message offers the calendar file."""
+    context = new_context()
+    context.add_init_script("delete window.PushManager;")
+    page = context.new_page()
+    open_form(page, f"/{lang}/azercell/")
+    unsupported = page.get_attribute(ROOT, "data-i18n.unsupported")
+    page.wait_for_function("(t) => document.querySelector('[data-remind-message]').textContent === t",
+                           arg=unsupported)
+    day = next_working_day(dt.date.fromisoformat(page.get_attribute("[data-remind-date]", "min"))
+                           + dt.timedelta(days=20))
+    page.fill("[data-remind-date]", day.isoformat())
+    items = page.locator("[data-remind-preview-list] li")
+    items.first.wait_for()
+    assert items.count() == 4
+    kinds = [page.get_attribute(ROOT, f"data-i18n.kind-{k}") for k in
+             ("unbind", "prepare", "close", "verify")]
+    shown = items.all_text_contents()
+    for text, kind in zip(shown, kinds, strict=True):
+        assert text.endswith(kind)
+    # The day itself, written in the page's language by the device (Intl), leads the third.
+    expected = page.evaluate("""([iso, lang]) => {
+        const [y, m, d] = iso.split('-').map(Number);
+        return new Intl.DateTimeFormat(lang, {dateStyle: 'full'}).format(new Date(y, m - 1, d));
+    }""", [day.isoformat(), page.get_attribute("html", "lang")])
+    assert shown[2].startswith(expected)
+    page.click("[data-remind-subscribe]")
+    assert page.locator(MESSAGE).text_content() == unsupported
+    assert items.count() == 4  # the plan stays
+
+
+def test_only_the_latest_working_day_answer_changes_the_form(new_context):
+    """Two days picked quickly: the answer for the first, arriving last, is dropped."""
+    page = new_context().new_page()
+    open_form(page, GUIDE)
+    first = page.get_attribute("[data-remind-date]", "min")
+    saturday = dt.date.fromisoformat(first) + dt.timedelta(days=20)
+    saturday += dt.timedelta(days=(5 - saturday.weekday()) % 7)
+    working = next_working_day(saturday + dt.timedelta(days=3))
+    slow = {"held": []}
+
+    def hold_saturday(route):
+        if saturday.isoformat() in route.request.url:
+            slow["held"].append(route)  # answered after the newer request
+        else:
+            route.continue_()
+
+    page.route("**/api/plan-preview?*", hold_saturday)
+    page.fill("[data-remind-date]", saturday.isoformat())
+    page.fill("[data-remind-date]", working.isoformat())
+    page.wait_for_function("() => document.querySelectorAll('[data-remind-preview-list] li').length === 4")
+    page.wait_for_timeout(300)  # the working day's own answer has come and said nothing
+    assert slow["held"], "the first request was not made"
+    for route in slow["held"]:
+        route.continue_()
+    page.wait_for_timeout(500)
+    assert page.locator("[data-remind-check]").text_content() == ""
+    assert page.locator("[data-remind-check] button").count() == 0

@@ -34,8 +34,11 @@ def second_site(tmp_path_factory):
 
 
 def cache_keys(site, origin: str, langs) -> set[str]:
-    """The Cache Storage keys the service worker of ``site`` uses (``precache.js::cacheKey``)."""
+    """The Cache Storage keys the service worker of ``site`` uses (``precache.js::cacheKey``)
+    with ``langs`` saved: every language's offline page is saved in any case."""
     entries = list(site.precache["shared"])
+    for lang, lang_entries in site.precache["langs"].items():
+        entries += [e for e in lang_entries if e["url"] == f"/{lang}/offline/"]
     for lang in langs:
         entries += site.precache["langs"][lang]
     return {origin + e["url"] + (f"?__rev={e['revision']}" if e["revision"] else "")
