@@ -79,7 +79,8 @@ def clerk(operator):
 def finder():
     c = site_content()
     return render_template("finder.html", page_id="finder",
-                           table=numbers.prefix_table(c.facts, c.operators))
+                           table=numbers.prefix_table(c.facts, c.operators),
+                           library=numbers.LIBRARY, library_version=numbers.library_version())
 
 
 @bp.route("/prepare/", endpoint="prepare", defaults={"section": "prepare"})

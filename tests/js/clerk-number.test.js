@@ -14,7 +14,7 @@ vm.runInNewContext(source, sandbox);
 const { parseMobileNumber, formatMobileNumber } = sandbox.module.exports;
 // As webapp/numbers.py mobile_prefixes: the operators' prefixes and the former Naxtel ones.
 const table = JSON.parse(process.env.SIMEXIT_PREFIX_TABLE);
-const prefixes = [...Object.keys(table.operators), ...table.naxtel, ...table.unconfirmed];
+const prefixes = [...Object.keys(table.operators), ...table.naxtel];
 
 const accepted = [
   ['+994 50 123 45 67', '501234567'],
