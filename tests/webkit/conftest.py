@@ -7,8 +7,9 @@ iPhone browsers are all WebKit, so the offline promises are checked in a second 
   display that the fixtures start (``-displayfd``: a free display number, no ``xvfb-run``).
   Selenium is given the driver's path, so Selenium Manager is never run (``SE_OFFLINE`` too).
   An automation session keeps its data in memory only, and service workers work there.
-  MiniBrowser (WebKitGTK's 4.1 API) turns the bubblewrap sandbox on only with
-  ``--enable-sandbox``; so the driver runs as root without ``WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS``.
+  MiniBrowser (WebKitGTK's 4.1 API) turns the bubblewrap sandbox on only when given
+  ``--enable-sandbox``, so it runs as root without ``WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS``
+  (with ``--enable-sandbox`` it ran as root here too, but needs bwrap and user namespaces).
 - ``origin`` is the built site (``site``, as ``tests/browser`` builds it) on a new loopback port
   for every test. A new port is a new origin, with no service worker, caches or storage of its
   own: the fresh Playwright context of ``tests/browser``, without a browser start (about 3 s)
@@ -38,14 +39,18 @@ import warnings
 from wsgiref.simple_server import make_server
 
 import pytest
-
 from browser.conftest import QuietHandler, Site, ThreadingWSGIServer, first_h1, site_config
+
 from webapp import create_app
 
 WEBKIT_DRIVER = os.environ.get("SIMEXIT_WEBKIT_DRIVER", "/usr/bin/WebKitWebDriver")
 MINIBROWSER = os.environ.get("SIMEXIT_MINIBROWSER",
                              "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser")
 XVFB = shutil.which("Xvfb") or "/usr/bin/Xvfb"
+#: What WebKit asks of the network by itself, even for a page its service worker serves: the
+#: service worker script's update check (which bypasses the worker by design) and the tab's icon
+#: (loaded for the browser's own interface, outside the page and so outside its worker).
+BROWSERS_OWN = frozenset({"/sw.js", "/favicon.ico"})
 #: Upper bound (seconds) for anything the service worker does (install, precache, activate).
 SW_TIMEOUT = 20
 #: Selenium Manager (a driver and browser downloader) must never run: nothing is fetched.
@@ -135,7 +140,7 @@ class SwitchableHandler(QuietHandler):
         if not super().parse_request():
             return False
         online = self.server.online
-        self.server.requests.append((self.path.split("?")[0], online))
+        self.server.requests.append((self.path, online))
         return online  # False: WSGIRequestHandler.handle() returns, the connection is closed
 
 
@@ -155,7 +160,8 @@ class Origin:
         self.server.online = False
 
     def asked_offline(self) -> list[str]:
-        """The paths the browser asked for while the network was cut (none was answered)."""
+        """What the browser asked for while the network was cut (path and query; none was
+        answered)."""
         return [path for path, online in self.server.requests if not online]
 
     def close(self):
@@ -258,5 +264,6 @@ def assert_from_service_worker(page: Page, path: str) -> None:
     cut and the server was never asked for it, and a service worker controls the page."""
     assert page.url == page.origin.url + path or page.url.startswith(
         page.origin.url + path + "#"), page.url
-    assert path not in page.origin.asked_offline(), f"{path} was asked of the network"
+    asked = [target.split("?")[0] for target in page.origin.asked_offline()]
+    assert path not in asked, f"{path} was asked of the network"
     assert page.evaluate("navigator.serviceWorker.controller !== null"), path
