@@ -247,8 +247,17 @@ def wait_controlled(page: Page) -> None:
 
 
 def wait_offline_ready(page: Page) -> None:
-    """Wait until the page says its language is saved for offline use."""
-    page.wait_for_function("() => document.documentElement.dataset.offline === 'ready'")
+    """Wait until the page says its language is saved for offline use; if it never does, fail
+    with what the page says instead and what the server was asked."""
+    from selenium.common.exceptions import TimeoutException
+
+    try:
+        page.wait_for_function("() => document.documentElement.dataset.offline === 'ready'")
+    except TimeoutException:
+        status = page.evaluate("(document.querySelector('[data-module=offline-status]') || {})"
+                               ".textContent")
+        pytest.fail(f"{page.url}: not saved for offline use within {SW_TIMEOUT} s; the page "
+                    f"says {status!r}; the server was asked {page.origin.server.requests}")
 
 
 def save_offline(page: Page, path: str) -> None:
