@@ -16,6 +16,9 @@ ls /usr/share/fonts/truetype/wqy/wqy-microhei.ttc >/dev/null 2>&1 || missing+=(f
 # Java runs the Nu HTML Checker (tests/test_html.py); npm installs it.
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# WebKitGTK through WebDriver (tests/webkit: the engine of every iPhone browser), on Xvfb.
+command -v WebKitWebDriver >/dev/null 2>&1 || missing+=(webkit2gtk-driver)
+command -v Xvfb >/dev/null 2>&1 || missing+=(xvfb)
 if [ ${#missing[@]} -gt 0 ]; then
   # A failed install is not fatal here: the tests say what they skipped (and CI fails on it).
   { $SUDO apt-get update -qq &&
