@@ -13,6 +13,8 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
 # A CJK font, so Simplified Chinese pages render (and are measured) as people see them.
 ls /usr/share/fonts/truetype/wqy/wqy-microhei.ttc >/dev/null 2>&1 || missing+=(fonts-wqy-microhei)
+# node runs the JavaScript unit tests (tests/js) and the calendar test.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
 # Java runs the Nu HTML Checker (tests/test_html.py); npm installs it.
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
