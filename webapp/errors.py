@@ -67,7 +67,7 @@ def handle_http_exception(e: HTTPException):
 
 
 def handle_database_unavailable(e: Exception):
-    """503 with ``Retry-After`` for a database that cannot be reached (``db.UNAVAILABLE_ERRORS``)."""
+    """503 with ``Retry-After`` for a database that cannot be reached (``UNAVAILABLE_ERRORS``)."""
     current_app.logger.warning("%s %s: database unavailable (%s)", request.method, request.path,
                                db.describe(e))
     message = "the database is unavailable for a moment: try again shortly"

@@ -80,7 +80,7 @@ def _forget_session() -> None:
 
 
 def work(sender: Sender, config: PushSettings, *, runs: int | None = None) -> None:
-    """Run ``sender`` every ``poll_seconds`` until a signal (or ``runs`` runs); needs an app context.
+    """Run ``sender`` every ``poll_seconds`` until a signal (or ``runs`` runs); in an app context.
 
     It says that it started and what each run did (INFO, through Flask's log handler),
     unless logging was configured otherwise.
