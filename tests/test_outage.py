@@ -20,6 +20,7 @@ import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -149,6 +150,25 @@ def test_api_answers_503_with_retry_after_while_the_database_is_unreachable(tmp_
     assert client.get("/api/push/key").status_code == 200
     # Bad input is still a 400, found before the database is asked.
     assert client.post("/api/reminders", json={}).status_code == 400
+
+
+@pytest.mark.slow
+def test_a_database_host_that_never_answers_costs_seconds_not_minutes(tmp_path, push_service):
+    """It accepts the connection and says nothing (a hung server): ``connect_timeout`` ends it."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"postgresql://postgres@127.0.0.1:{silent.getsockname()[1]}/simexit"
+        client = create_app(app_config(tmp_path, url, push_service)).test_client()
+        body = plan_body(push_service)
+        answers = []
+        request = threading.Thread(daemon=True, target=lambda: answers.append(
+            client.post("/api/reminders", json=body)))
+        request.start()
+        request.join(PROCESS_TIMEOUT)  # a hang guard: without a connect timeout it never ends
+        assert answers, "the request still waits for the database"
+    [response] = answers
+    assert_error_shape(response.status_code, response.headers, response.get_data())
 
 
 def test_send_exits_1_with_one_line_while_the_database_is_unreachable(tmp_path, push_service):

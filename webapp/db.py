@@ -30,6 +30,9 @@ from sqlalchemy.orm import DeclarativeBase
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
 #: How long a SQLite writer waits for another process's write lock, in seconds.
 SQLITE_BUSY_TIMEOUT = 15
+#: How long connecting to PostgreSQL may take, in seconds: a database host that does not
+#: answer (down, or packets dropped) costs a request this long, not the TCP timeout (minutes).
+POSTGRES_CONNECT_TIMEOUT = 5
 
 
 #: Named constraints, so later migrations can alter them (SQLite batch mode needs names).
@@ -106,6 +109,9 @@ def init_app(app: Flask) -> None:
     options.setdefault("pool_pre_ping", True)
     if url.startswith("sqlite"):
         options.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT)
+    elif url.startswith("postgresql"):
+        options.setdefault("connect_args", {}).setdefault("connect_timeout",
+                                                          POSTGRES_CONNECT_TIMEOUT)
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     with app.app_context():
