@@ -116,3 +116,23 @@ def test_unknown_pages_get_our_not_found_page(served, url, lang, title):
 def test_api_errors_stay_json(served):
     response = fetch(served, "/api/nope", headers={"Accept": "text/html"})
     assert response.status_code == 404 and response.is_json
+
+
+@pytest.mark.parametrize("url", ["/en/", "/sw.js", "/en/manifest.webmanifest", "/favicon.ico",
+                                 "css", "js", "/api/push/key", "/nope/"])
+def test_no_cross_origin_access_is_granted(served, url):
+    """No other site reads our files (WhiteNoise would send ``*`` on every one by default)."""
+    if url in ("css", "js"):
+        url = asset_url(served, url)
+    headers = fetch(served, url, headers={"Origin": "https://other.example"}).headers
+    assert "Access-Control-Allow-Origin" not in headers
+
+
+@pytest.mark.parametrize("kind", ["css", "js"])
+def test_a_static_file_has_exactly_its_headers(served, kind):
+    """Caching, validators, type, compression and the security headers: nothing more or less."""
+    response = fetch(served, asset_url(served, kind), headers={"Accept-Encoding": "gzip"})
+    assert set(response.headers.keys()) == {
+        "Content-Type", "Content-Length", "Content-Encoding", "Vary", "Cache-Control",
+        "Last-Modified", "ETag", "Content-Security-Policy", "X-Content-Type-Options",
+        "Referrer-Policy", "Permissions-Policy", "Cross-Origin-Opener-Policy", "X-Frame-Options"}

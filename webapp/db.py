@@ -8,6 +8,11 @@ migrates the schema from ``webapp/migrations/``.
 SQLite is made safe for a web process and a sender process side by side: WAL
 journal (readers never block the writer), a busy timeout (a writer waits for the
 other instead of failing at once) and enforced foreign keys.
+
+Pooled connections are checked before use (``pool_pre_ping``): a connection left
+idle across a database restart is replaced instead of failing the next request.
+While the database is unreachable, statements raise the errors
+:func:`unavailable` recognises; the API answers them with 503, the worker with a delay.
 """
 
 from __future__ import annotations
@@ -18,12 +23,16 @@ from flask import Flask
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
 #: How long a SQLite writer waits for another process's write lock, in seconds.
 SQLITE_BUSY_TIMEOUT = 15
+#: How long connecting to PostgreSQL may take, in seconds: a database host that does not
+#: answer (down, or packets dropped) costs a request this long, not the TCP timeout (minutes).
+POSTGRES_CONNECT_TIMEOUT = 5
 
 
 #: Named constraints, so later migrations can alter them (SQLite batch mode needs names).
@@ -34,6 +43,24 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+#: What an unreachable, restarting or overloaded database raises: connection refused or
+#: lost, server shut down (psycopg's ``AdminShutdown`` is an ``OperationalError``), SQLite
+#: locked past its busy timeout, or no pooled connection free in time.
+UNAVAILABLE_ERRORS = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+
+
+def unavailable(error: BaseException) -> bool:
+    """Whether ``error`` means "the database cannot be used just now" (try again later)."""
+    return isinstance(error, UNAVAILABLE_ERRORS)
+
+
+def describe(error: BaseException) -> str:
+    """``error`` in one short line, for a log or a CLI message (psycopg's span several)."""
+    orig = getattr(error, "orig", None) or error
+    first = next((line.strip() for line in str(orig).splitlines() if line.strip()), "")
+    return f"{type(orig).__name__}: {first}"[:300] if first else type(orig).__name__
 
 
 class Base(DeclarativeBase):
@@ -77,9 +104,14 @@ def init_app(app: Flask) -> None:
     """Bind ``db`` and the ``flask db`` migration commands to the app."""
     url = database_url(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = url
+    options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    # A cheap round trip on checkout, so no request meets a connection the server dropped.
+    options.setdefault("pool_pre_ping", True)
     if url.startswith("sqlite"):
-        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         options.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT)
+    elif url.startswith("postgresql"):
+        options.setdefault("connect_args", {}).setdefault("connect_timeout",
+                                                          POSTGRES_CONNECT_TIMEOUT)
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     with app.app_context():

@@ -2,14 +2,23 @@
 
 Every API error is ``{"error": <short code>, "message": <human text>}`` with the
 HTTP status. HTML requests get our own "Page not found" page; other HTML errors Flask's default.
+
+An unreachable database is not a bug of ours: it is answered with 503 and
+``Retry-After`` (:data:`DATABASE_RETRY_AFTER`), logged in one line, never with a 500.
 """
 
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import force_locale
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 from werkzeug.http import HTTP_STATUS_CODES
+
+from . import db
+
+#: Seconds a client is asked to wait while the database is unreachable: about what a
+#: database restart or fail-over takes.
+DATABASE_RETRY_AFTER = 5
 
 
 def error_code(status: int) -> str:
@@ -57,5 +66,20 @@ def handle_http_exception(e: HTTPException):
     return response
 
 
+def handle_database_unavailable(e: Exception):
+    """503 with ``Retry-After`` for a database that cannot be reached (``UNAVAILABLE_ERRORS``)."""
+    current_app.logger.warning("%s %s: database unavailable (%s)", request.method, request.path,
+                               db.describe(e))
+    message = "the database is unavailable for a moment: try again shortly"
+    if wants_json_response():
+        response = error_response(503, message)
+    else:
+        response = ServiceUnavailable(message).get_response()
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
+    for error in db.UNAVAILABLE_ERRORS:
+        app.register_error_handler(error, handle_database_unavailable)

@@ -45,6 +45,9 @@ def init_app(app: Flask) -> None:
         immutable_file_test=immutable_file_test,
         add_headers_function=headers.whitenoise_headers,
         max_age=3600,
+        # WhiteNoise's default sends "Access-Control-Allow-Origin: *" with every file; no
+        # other site needs to read ours (fonts, scripts and styles are all same-origin).
+        allow_all_origins=False,
         mimetypes={".webmanifest": "application/manifest+json"},
     )
     # Outermost, so WhiteNoise's files and redirects get the security headers too.

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import signal
-import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -68,6 +66,11 @@ class PushSettings:
     timeout: float = 10.0
     #: Seconds the worker sleeps between runs (``REMINDERS_POLL_SECONDS``).
     poll_seconds: float = 30.0
+    #: The worker's first wait after a failed run (database unreachable), doubled with each
+    #: failure in a row (``REMINDERS_BACKOFF_FIRST``)…
+    backoff_first: float = 1.0
+    #: …up to this many seconds (``REMINDERS_BACKOFF_MAX``); see ``worker.backoff``.
+    backoff_max: float = 60.0
     #: Prefix for notification links, e.g. ``https://simexit.example`` (``PUBLIC_URL``);
     #: empty: site-relative links.
     public_url: str = ""
@@ -124,7 +127,9 @@ def read_settings(config) -> PushSettings:
              "PUSH_LEASE_SECONDS": ("lease_seconds", int),
              "PUSH_MAX_ATTEMPTS": ("max_attempts", int), "PUSH_RETRY_BASE": ("retry_base", float),
              "PUSH_RETRY_INLINE_MAX": ("retry_inline_max", float),
-             "PUSH_TIMEOUT": ("timeout", float), "REMINDERS_POLL_SECONDS": ("poll_seconds", float)}
+             "PUSH_TIMEOUT": ("timeout", float), "REMINDERS_POLL_SECONDS": ("poll_seconds", float),
+             "REMINDERS_BACKOFF_FIRST": ("backoff_first", float),
+             "REMINDERS_BACKOFF_MAX": ("backoff_max", float)}
     tuning = {attr: kind(config[name]) for name, (attr, kind) in names.items() if name in config}
     return PushSettings(
         services=_services(config.get("PUSH_SERVICES", DEFAULT_PUSH_SERVICES)),
@@ -169,11 +174,18 @@ reminders_cli = AppGroup("reminders", help="Send the push reminders that are due
 @reminders_cli.command("send")
 @click.option("--now", "now_text", metavar="ISO-8601", help="Send what is due at this moment.")
 def send_command(now_text):
-    """Send everything due once, then exit."""
+    """Send everything due once, then exit (status 1, one line, if the database is unreachable)."""
+    from ..db import describe, unavailable
     from .sender import run_once, settle_memory
 
+    now = parse_now(now_text)
     settle_memory()
-    stats = run_once(now=parse_now(now_text))
+    try:
+        stats = run_once(now=now)
+    except Exception as e:
+        if unavailable(e):
+            raise click.ClickException(f"database unavailable: {describe(e)}") from None
+        raise
     click.echo(stats.summary())
 
 
@@ -181,27 +193,16 @@ def send_command(now_text):
 @click.option("--runs", type=click.IntRange(min=1), default=None, hidden=True,
               help="Stop after this many runs (tests).")
 def worker_command(runs):
-    """Keep sending due reminders, every REMINDERS_POLL_SECONDS, until SIGTERM/SIGINT."""
-    from .sender import Sender, run_once, settle_memory
+    """Keep sending due reminders, every REMINDERS_POLL_SECONDS, until SIGTERM/SIGINT.
 
-    stopping = []
-    previous = signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    An unreachable database delays the reminders, it does not stop the worker (worker.py).
+    """
+    from .sender import Sender, settle_memory
+    from .worker import work
+
     sender = Sender.from_app()  # one sender: its VAPID header cache outlives each run
     settle_memory()
-    try:
-        count = 0
-        while not stopping and (runs is None or count < runs):
-            stats = run_once(sender=sender)
-            count += 1
-            if stats.total:
-                log.info("reminders: %s", stats.summary())
-            deadline = time.monotonic() + settings().poll_seconds
-            while not stopping and (runs is None or count < runs) and time.monotonic() < deadline:
-                time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
-    except KeyboardInterrupt:
-        pass
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    work(sender, settings(), runs=runs)
 
 
 def init_app(app: Flask) -> None:

@@ -115,6 +115,8 @@ class Sender:
         self.clock = clock
         self._vapid: dict[str, tuple[str, int]] = {}
         self._notes: dict[tuple[str, str, str], str] = {}
+        #: Set (by the worker's SIGTERM) to end a run after the batch in flight.
+        self.stopping = False
 
     @classmethod
     def from_app(cls) -> Sender:
@@ -257,6 +259,8 @@ class Sender:
         timeout = aiohttp.ClientTimeout(total=config.timeout)
         async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
             for _ in range(MAX_BATCHES):
+                if self.stopping:
+                    break
                 batch = store.claim_due(now, limit=config.batch_size, lease=lease)
                 if not batch:
                     break
