@@ -3,7 +3,8 @@
 Prints messages per second for N due reminders (default 2,000) sent by
 ``webapp.push.sender`` (claim, encrypt, concurrent sends on one aiohttp session,
 cached VAPID header, record), a plain loop of ``pywebpush.webpush()`` over the
-same subscriptions in the same run, and the encryption-only cost per message.
+same subscriptions in the same run, and the encryption-only cost per message,
+pywebpush's and the sender's own (``webapp.push.ece``). Prints the load average.
 
 The sender is measured as one process and as several (``--processes``, default
 1 and 2: one per core), each a long-running sender (``reminders worker``) that
@@ -89,7 +90,7 @@ def main(argv=None) -> int:
     from pywebpush import WebPusher, webpush
 
     from webapp import create_app, push
-    from webapp.push import keys, messages, schedule, store
+    from webapp.push import ece, keys, messages, schedule, store
 
     with CountingPushService() as service:
         origin = service.origin
@@ -148,14 +149,21 @@ def main(argv=None) -> int:
                                 timeout=10)
                     plain.append(plain_count / (time.perf_counter() - started))
 
-                # 3. Encryption only (ECDH + HKDF + AES-GCM per message).
+                # 3. Encryption only (ECDH + HKDF + AES-GCM per message): pywebpush's, and
+                #    the sender's own (webapp.push.ece), the same bytes for less work.
                 pushers = [WebPusher(sub) for sub in subs]
-                encrypt = []
+                raw_keys = [(keys.b64url_decode(sub["keys"]["p256dh"]),
+                             keys.b64url_decode(sub["keys"]["auth"])) for sub in subs]
+                encrypt, encrypt_ours = [], []
                 for _ in range(args.repeat):
                     started = time.perf_counter()
                     for pusher in pushers:
                         pusher.encode(data)
                     encrypt.append((time.perf_counter() - started) / len(pushers))
+                    started = time.perf_counter()
+                    for receiver, auth in raw_keys:
+                        ece.encrypt(data, receiver, auth)
+                    encrypt_ours.append((time.perf_counter() - started) / len(raw_keys))
             delivered = service.count()
 
     def spread(values: list[float]) -> str:
@@ -163,7 +171,7 @@ def main(argv=None) -> int:
 
     plain_rate = statistics.median(plain)
     print(f"due reminders:            {args.count} ({len(data)}-byte payload, loopback, SQLite, "
-          f"{os.cpu_count()} CPUs)")
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f})")
     print(f"plain pywebpush loop:     {plain_rate:8.0f} msg/s  ({spread(plain)}, "
           f"{plain_count} messages)")
     for processes, rates in ours.items():
@@ -171,9 +179,10 @@ def main(argv=None) -> int:
         print(f"sender, {processes} process(es):  {rate:8.0f} msg/s  ({spread(rates)}; "
               f"claim+send+record, {concurrency} in flight each)  "
               f"{rate / plain_rate:5.1f}x the plain loop (target >= 5x)")
-    per_message = statistics.median(encrypt)
-    print(f"encryption only:          {per_message * 1e6:8.0f} us/msg "
-          f"({1 / per_message:.0f} msg/s on one core)")
+    for name, values in (("pywebpush", encrypt), ("webapp.push.ece", encrypt_ours)):
+        per_message = statistics.median(values)
+        print(f"encryption only:          {per_message * 1e6:8.0f} us/msg "
+              f"({1 / per_message:.0f} msg/s on one core; {name})")
     expected = args.repeat * (args.count * len(ours) + plain_count)
     print(f"push service accepted:    {delivered} (expected {expected})")
     if delivered != expected:
