@@ -9,4 +9,4 @@ cd "$(dirname "$0")/.."
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT
 echo "SIM Exit: http://127.0.0.1:${PORT:-8000}/"
-.venv/bin/granian --interface wsgi --factory --host 127.0.0.1 --port "${PORT:-8000}" --workers 2 --backpressure 16 --respawn-failed-workers webapp:create_app
+.venv/bin/granian --interface wsgi --factory --host 127.0.0.1 --port "${PORT:-8000}" --workers 2 --blocking-threads 4 --respawn-failed-workers webapp:create_app
