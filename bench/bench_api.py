@@ -1,7 +1,10 @@
-"""API load on loopback: gunicorn with several workers, on SQLite and on PostgreSQL.
+"""API load on loopback: the Procfile's server and gunicorn, on SQLite and on PostgreSQL.
 
-For each engine: a fresh database (``flask db upgrade``), ``gunicorn --preload
---workers W "webapp:create_app()"`` on a free 127.0.0.1 port, then a bounded
+For each engine and server: a fresh database (``flask db upgrade``), the server on a
+free 127.0.0.1 port with ``--workers W`` — ``procfile`` is the Procfile's ``web:``
+command (granian) with its worker count replaced, ``gunicorn`` is ``gunicorn
+--preload --workers W "webapp:create_app()"`` (sync workers, the server before
+granian; ``pip install -e '.[bench]'``) — then a bounded
 asyncio load generator (one process, ``--clients`` connections) that for
 ``--seconds`` (default 60) repeats: create a plan (``POST /api/reminders``, a new
 push endpoint each time) and read it back twice (``GET /api/reminders/<id>``).
@@ -9,8 +12,11 @@ Prints requests/s, p50/p99 latency per request kind and the error count (any
 status other than 201/200, or a connection error). Rate limiting is switched off
 for the run (all load comes from one address). Nothing leaves 127.0.0.1.
 
+With ``--rounds N`` the servers take turns N times on each engine, and the median
+of the rounds' rates is printed with their range.
+
 Run: ``.venv/bin/python bench/bench_api.py [--seconds 60] [--workers 4] [--clients 32]
-[--engines sqlite,postgresql]``.
+[--engines sqlite,postgresql] [--servers procfile,gunicorn] [--rounds 1]``.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ import asyncio
 import base64
 import datetime as dt
 import os
+import re
+import signal
 import socket
 import statistics
 import subprocess
@@ -128,54 +136,77 @@ def percentile(values: list[float], q: float) -> float:
         else values[0]
 
 
-def run_engine(engine: str, database_url: str, args) -> None:
+def server_command(server: str, port: int, workers: int) -> list[str]:
+    if server == "gunicorn":
+        return [sys.executable, "-m", "gunicorn", "--preload", "--workers", str(workers),
+                "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "webapp:create_app()"]
+    with open(os.path.join(ROOT, "Procfile"), encoding="utf-8") as f:
+        [web] = [line.split(":", 1)[1].strip() for line in f if line.startswith("web:")]
+    return ["bash", "-c", "exec " + re.sub(r"--workers \d+", f"--workers {workers}", web)]
+
+
+def run_engine(engine: str, database_url: str, server: str, args) -> float:
+    """One load run of ``server`` on a fresh database; prints its figures, returns its req/s."""
     with tempfile.TemporaryDirectory() as tmp:
         env = app_env(tmp, database_url)
         subprocess.run([sys.executable, "-m", "flask", "--app", "webapp", "db", "upgrade"],
                        cwd=ROOT, env=env, check=True, stderr=subprocess.DEVNULL)
         port = free_port()
-        gunicorn = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--preload", "--workers", str(args.workers),
-             "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "webapp:create_app()"],
-            cwd=ROOT, env=env)
+        env.update(PORT=str(port), HOST="127.0.0.1",
+                   PATH=os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", ""))
+        # Its own session: the server and its workers are stopped together.
+        process = subprocess.Popen(server_command(server, port, args.workers), cwd=ROOT,
+                                   env=env, start_new_session=True)
         try:
             base = f"http://127.0.0.1:{port}"
-            wait_for(f"{base}/api/push/key")
+            wait_for(f"{base}/api/push/key", timeout=120)
             started = time.perf_counter()
             results = asyncio.run(load(base, seconds=args.seconds, clients=args.clients))
             elapsed = time.perf_counter() - started
         finally:
-            gunicorn.terminate()
-            gunicorn.wait(timeout=30)
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
     total = len(results["create"]) + len(results["read"])
     every = results["create"] + results["read"]
-    print(f"{engine:10} {args.workers} workers, {args.clients} clients, {elapsed:.0f} s: "
-          f"{total / elapsed:7.0f} req/s  p50 {percentile(every, 50) * 1000:6.1f} ms  "
-          f"p99 {percentile(every, 99) * 1000:6.1f} ms  errors {len(results['errors'])}")
+    print(f"{engine:10} {server:8} {args.workers} workers, {args.clients} clients, "
+          f"{elapsed:.0f} s: {total / elapsed:7.0f} req/s  "
+          f"p50 {percentile(every, 50) * 1000:6.1f} ms  p99 {percentile(every, 99) * 1000:6.1f} ms  errors {len(results['errors'])}")
     for kind in ("create", "read"):
         values = results[kind]
-        print(f"{'':10} {kind:6} {len(values) / elapsed:7.0f} req/s  "
+        print(f"{'':19} {kind:6} {len(values) / elapsed:7.0f} req/s  "
               f"p50 {percentile(values, 50) * 1000:6.1f} ms  "
               f"p99 {percentile(values, 99) * 1000:6.1f} ms")
     if results["errors"]:
-        print(f"{'':10} first errors: {sorted(set(results['errors']))[:5]}")
+        print(f"{'':19} first errors: {sorted(set(results['errors']))[:5]}")
+    return total / elapsed
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60.0, help="load per engine (60)")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (4)")
+    parser.add_argument("--workers", type=int, default=4, help="server workers (4)")
     parser.add_argument("--clients", type=int, default=32, help="concurrent connections (32)")
     parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--servers", default="procfile,gunicorn")
+    parser.add_argument("--rounds", type=int, default=1, help="turns of every server (1)")
     args = parser.parse_args(argv)
-    print(f"API load on 127.0.0.1, {os.cpu_count()} CPUs (server and load generator share them)")
+    print(f"API load on 127.0.0.1, {os.cpu_count()} CPUs (server and load generator share them)"
+          f"; load average {os.getloadavg()[0]:.1f}")
+    servers = args.servers.split(",")
+    rates: dict[tuple[str, str], list[float]] = {}
     for engine in args.engines.split(","):
-        if engine == "sqlite":
-            with tempfile.TemporaryDirectory() as tmp:
-                run_engine(engine, f"sqlite:///{tmp}/bench.sqlite3", args)
-        else:
-            with pgcluster.postgres(durable=True) as admin:
-                run_engine(engine, pgcluster.database(admin), args)
+        for _ in range(args.rounds):
+            for server in servers:
+                if engine == "sqlite":
+                    with tempfile.TemporaryDirectory() as tmp:
+                        rate = run_engine(engine, f"sqlite:///{tmp}/bench.sqlite3", server, args)
+                else:
+                    with pgcluster.postgres(durable=True) as admin:
+                        rate = run_engine(engine, pgcluster.database(admin), server, args)
+                rates.setdefault((engine, server), []).append(rate)
+    for (engine, server), values in rates.items():
+        print(f"{engine:10} {server:8} median {statistics.median(values):7.0f} req/s "
+              f"(range {min(values):.0f}-{max(values):.0f}, {len(values)} rounds)")
     return 0
 
 

@@ -41,4 +41,4 @@ say "starting the reminders worker (the VAPID key is created in instance/ on fir
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT
 echo "SIM Exit: http://127.0.0.1:${PORT:-8000}/"
-.venv/bin/gunicorn --preload --workers 2 --bind "127.0.0.1:${PORT:-8000}" "webapp:create_app()"
+.venv/bin/granian --interface wsgi --factory --host 127.0.0.1 --port "${PORT:-8000}" --workers 2 --blocking-threads 4 --respawn-failed-workers webapp:create_app
