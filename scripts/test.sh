@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Install the test dependencies (Debian's chromium, postgresql and a CJK font when missing), start a
-# throw-away PostgreSQL cluster, and run every test: the reminders tests run on SQLite and on
-# PostgreSQL (tests/conftest.py). Without PostgreSQL the PostgreSQL half is skipped with a
+# Install the test dependencies (Debian's chromium, postgresql, a CJK font, Java and npm when
+# missing; the Nu HTML Checker from tests/vnu/package-lock.json), start a throw-away PostgreSQL
+# cluster, and run every test: the reminders tests run on SQLite and on PostgreSQL
+# (tests/conftest.py). Without PostgreSQL the PostgreSQL half is skipped with a
 # reason, except in CI (CI=true), where a missing PostgreSQL fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,12 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
 # A CJK font, so Simplified Chinese pages render (and are measured) as people see them.
 ls /usr/share/fonts/truetype/wqy/wqy-microhei.ttc >/dev/null 2>&1 || missing+=(fonts-wqy-microhei)
+# Java runs the Nu HTML Checker (tests/test_html.py); npm installs it.
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+# WebKitGTK through WebDriver (tests/webkit: the engine of every iPhone browser), on Xvfb.
+command -v WebKitWebDriver >/dev/null 2>&1 || missing+=(webkit2gtk-driver)
+command -v Xvfb >/dev/null 2>&1 || missing+=(xvfb)
 if [ ${#missing[@]} -gt 0 ]; then
   # A failed install is not fatal here: the tests say what they skipped (and CI fails on it).
   { $SUDO apt-get update -qq &&
@@ -20,6 +27,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+# The pinned vnu.jar, again only when the lock file changed (a copy of it marks the install).
+# --ignore-scripts: its postinstall would download a Java runtime; Debian's is used instead.
+if command -v npm >/dev/null 2>&1 &&
+   ! cmp -s tests/vnu/package-lock.json tests/vnu/node_modules/.simexit-lock 2>/dev/null; then
+  { (cd tests/vnu && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) &&
+    cp tests/vnu/package-lock.json tests/vnu/node_modules/.simexit-lock; } ||
+    echo "test.sh: could not install the Nu HTML Checker (tests/vnu)" >&2
+fi
 
 # A throw-away PostgreSQL cluster: a temp dir, a free loopback port, trust authentication on
 # 127.0.0.1 and the socket in the temp dir only (so no password anywhere), durability off (it

@@ -95,6 +95,20 @@ def database(request, tmp_path):
 
 
 @pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """One build of the whole site, shared by the session (building is the expensive part):
+    ``{"app", "dir", "precache"}``. Tests read it and never change it."""
+    from webapp import build
+
+    tmp = tmp_path_factory.mktemp("site")
+    app = create_app({"TESTING": True, "BUILD_DIR": str(tmp / "build"), "BUILD_ON_START": False,
+                      "INSTANCE_PATH": str(tmp / "instance"),
+                      "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}"})
+    precache = build.build_site(app, str(tmp / "build"))
+    return {"app": app, "dir": tmp / "build", "precache": precache}
+
+
+@pytest.fixture(scope="session")
 def push_server():
     """The loopback push service (tests/pushservice.py), one per test session."""
     with PushService() as service:

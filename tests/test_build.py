@@ -17,19 +17,6 @@ PAGES = ["", *[f"{op}/" for op in OPERATORS], *[f"{op}/clerk/" for op in OPERATO
          "aftercare/", "faq/", "finder/", "sources/", "offline/"]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """One build shared by the module (building is the expensive part)."""
-    from webapp import create_app
-
-    tmp = tmp_path_factory.mktemp("site")
-    app = create_app({"TESTING": True, "BUILD_DIR": str(tmp / "build"), "BUILD_ON_START": False,
-                      "INSTANCE_PATH": str(tmp / "instance"),
-                      "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}"})
-    precache = build.build_site(app, str(tmp / "build"))
-    return {"app": app, "dir": tmp / "build", "precache": precache}
-
-
 def read(site, url):
     path = site["dir"] / url.lstrip("/")
     if url.endswith("/"):
@@ -249,3 +236,21 @@ def test_build_command_reports_content_errors(runner, tmp_path, monkeypatch):
     assert result.exit_code != 0
     assert "facts.toml" in result.output and "'verified'" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_build_command_reports_an_unknown_carrier(runner, tmp_path, monkeypatch):
+    """A phonenumbers update that renames a carrier stops the build, naming it."""
+    from webapp import numbers
+
+    monkeypatch.setattr(numbers, "carrier_names", lambda: {"10": "Azercell", "55": "Bakcell Ltd"})
+    result = runner.invoke(args=["build", "--out", str(tmp_path / "out")])
+    assert result.exit_code != 0
+    assert "prefix table" in result.output and "'Bakcell Ltd' for 055" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_new_phonenumbers_version_makes_the_build_stale(site, monkeypatch):
+    from webapp import numbers
+
+    monkeypatch.setattr(numbers, "library_version", lambda: "9.9.99")
+    assert build.is_stale(str(site["dir"]))

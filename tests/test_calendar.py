@@ -6,6 +6,7 @@ strings each language's guide page carries; the ``icalendar`` package reads it b
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -41,20 +42,24 @@ def node():
 
 
 @pytest.fixture(scope="module")
-def site_client():
+def site_client(tmp_path_factory):
+    """The page views themselves (no build: the build folder is empty)."""
     from webapp import create_app
 
-    app = create_app({"TESTING": True, "BUILD_ON_START": False})
+    tmp = tmp_path_factory.mktemp("calendar")
+    app = create_app({"TESTING": True, "BUILD_ON_START": False, "BUILD_DIR": str(tmp / "build"),
+                      "INSTANCE_PATH": str(tmp / "instance"),
+                      "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}"})
     return app.test_client()
 
 
 def page_strings(client, lang: str, operator: str) -> dict[str, str]:
     """The reminder form's strings as the page carries them (``data-i18n.*``)."""
-    html = client.get(f"/{lang}/{operator}/").get_data(as_text=True)
-    form = re.search(r'<section class="remind"(.*?)>', html, re.S).group(1)
-    import html as html_module
-
-    return {k: html_module.unescape(v) for k, v in re.findall(r'data-i18n\.([a-z-]+)="([^"]*)"', form)}
+    response = client.get(f"/{lang}/{operator}/")
+    page = response.get_data(as_text=True)
+    response.close()
+    form = re.search(r'<section class="remind"(.*?)>', page, re.S).group(1)
+    return {k: html.unescape(v) for k, v in re.findall(r'data-i18n\.([a-z-]+)="([^"]*)"', form)}
 
 
 def calendar_file(node, strings: dict[str, str], operator: str, name: str, lang: str) -> bytes:

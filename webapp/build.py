@@ -22,7 +22,7 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale, gettext, refresh
 from whitenoise.compress import Compressor
 
-from . import REPO_ROOT, assets, catalogs, content, headers, i18n, pages
+from . import REPO_ROOT, assets, catalogs, content, headers, i18n, numbers, pages
 
 #: Everything the build reads: a change to any of these makes the build stale.
 SOURCE_DIRS = ("webapp", "static", "translations")
@@ -33,9 +33,11 @@ SHARED_ASSETS = ("app.css", "app.js", "print.css", "icons/icon-192.png", "icons/
 
 
 def fingerprint(public_url: str = "") -> str:
-    """A hash of every source file the build reads (content, templates, code, assets, catalogs)
-    and of the one setting it renders (``PUBLIC_URL``)."""
+    """A hash of every source file the build reads (content, templates, code, assets, catalogs),
+    of the one setting it renders (``PUBLIC_URL``) and of the version of the package whose data
+    becomes the finder's prefix table (an upgrade rebuilds)."""
     h = hashlib.sha256(public_url.encode() + b"\0")
+    h.update(f"{numbers.LIBRARY} {numbers.library_version()}".encode() + b"\0")
     for top in SOURCE_DIRS:
         for root, dirs, files in os.walk(os.path.join(REPO_ROOT, top)):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
@@ -116,7 +118,8 @@ def build_site(app: Flask, out_dir: str) -> dict:
     catalogs.compile_all()
     with app.app_context():
         refresh()
-        app.extensions["simexit_content"] = content.load()  # validate before writing anything
+        c = app.extensions["simexit_content"] = content.load()  # validate before writing anything
+        numbers.prefix_table(c.facts, c.operators)  # so is the library's carrier data
         asset_map = app.extensions["simexit_assets"] = assets.collect()
         parent = os.path.dirname(os.path.abspath(out_dir)) or "."
         os.makedirs(parent, exist_ok=True)
@@ -236,6 +239,8 @@ def build_command(out_dir):
         precache = build_site(app, out_dir)
     except content.ContentError as exc:
         raise click.ClickException(f"content error: {exc}") from None
+    except numbers.PrefixTableError as exc:
+        raise click.ClickException(f"prefix table: {exc}") from None
     pages_count = sum(len(v) for v in precache["langs"].values())
     click.echo(f"Built {pages_count} files in {len(precache['langs'])} languages into {out_dir}")
 

@@ -2,6 +2,11 @@
 
 Each line is rendered in Azerbaijani (large), Russian (beneath) and the reader's own
 language (small print), from the same catalogs as every other string.
+
+The lines ask; they never demand what no source supports. No operator promises a refund of
+the remaining balance (facts §4): the card asks what happens to it and whether it can be
+moved to another number on the same network, which Azercell and Nar offer in small amounts.
+No operator says it issues a written confirmation either: the card asks whether it can.
 """
 
 from __future__ import annotations
@@ -19,18 +24,29 @@ def N_(message: str) -> str:
 #: The languages of the counter: staff speak Azerbaijani and often Russian.
 COUNTER_LOCALES = ("az", "ru")
 
-#: TRANSLATORS: shown to shop staff; keep it polite and plain.
+#: TRANSLATORS: shown to shop staff; polite questions and requests, as said at a counter.
 TERMINATE_LINES = (
-    N_("Hello. I want to terminate my contract and cancel this number for good, not only "
-       "block the line."),
+    N_("Hello. Could you please terminate my contract and cancel this number for good, not "
+       "only block the line?"),
     N_("Here is my passport, and my registration card or residence permit if I have one."),
-    N_("Please refund or transfer the remaining balance, if that is possible."),
-    N_("Please give me a written confirmation that the contract is terminated and the number "
-       "is cancelled."),
+    N_("What will happen to the remaining balance? Can it be moved to another %(operator)s "
+       "number?"),
+    N_("Could you give me a written confirmation that the contract is terminated and the "
+       "number is cancelled? A text message is fine too. Thank you."),
 )
+#: TRANSLATORS: shown to shop staff; polite questions, as asked in the street or in a shop.
 OFFICE_LINES = (
-    N_("Where is the nearest %(operator)s office where I can close my number?"),
+    N_("Excuse me, where is the nearest %(operator)s office where I can cancel my number?"),
     N_("Could you write down the address or show it to me on a map, please?"),
+)
+
+#: What the traveller closes, and the label shown above its number on the card.
+#: TRANSLATORS: shown to shop staff above the number, in large digits.
+PRODUCTS = (
+    ("sim", N_("SIM card"), N_("The number to cancel — SIM card")),
+    ("data", N_("Data card (internet only)"),
+     N_("The number to cancel — data card (a SIM card for mobile internet only)")),
+    ("esim", N_("eSIM"), N_("The number to cancel — eSIM")),
 )
 
 
@@ -45,6 +61,13 @@ class Card:
     id: str
     title: str
     lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class Product:
+    id: str
+    name: str  # in the reader's language: the choice on the form
+    label: Line  # above the number on the card
 
 
 def _line(message: str, operator: str, own_locale: str) -> Line:
@@ -64,3 +87,9 @@ def cards(operator: str, own_locale: str) -> tuple[Card, ...]:
         Card("office", gettext("Finding an office"),
              tuple(_line(m, operator, own_locale) for m in OFFICE_LINES)),
     )
+
+
+def products(own_locale: str) -> tuple[Product, ...]:
+    """The choices of the number form, each with its label for the card."""
+    return tuple(Product(id, gettext(name), _line(label, "", own_locale))
+                 for id, name, label in PRODUCTS)

@@ -63,9 +63,15 @@ def operator(operator):
 
 @bp.route("/<any(azercell, bakcell, nar):operator>/clerk/")
 def clerk(operator):
-    guide = site_content().operators[operator]
+    c = site_content()
+    guide = c.operators[operator]
+    locale = i18n.LANGUAGES[g.lang_code]
+    prefixes = numbers.mobile_prefixes(c.facts, c.operators)
     return render_template("clerk.html", operator=guide, page_id=f"{operator}-clerk",
-                           cards=clerk_card.cards(guide.name, i18n.LANGUAGES[g.lang_code]),
+                           cards=clerk_card.cards(guide.name, locale),
+                           products=clerk_card.products(locale),
+                           mobile_prefixes=prefixes,
+                           mobile_prefix_list=", ".join("0" + p for p in prefixes),
                            counter_locales=clerk_card.COUNTER_LOCALES)
 
 
@@ -73,7 +79,8 @@ def clerk(operator):
 def finder():
     c = site_content()
     return render_template("finder.html", page_id="finder",
-                           table=numbers.prefix_table(c.facts, c.operators))
+                           table=numbers.prefix_table(c.facts, c.operators),
+                           library=numbers.LIBRARY, library_version=numbers.library_version())
 
 
 @bp.route("/prepare/", endpoint="prepare", defaults={"section": "prepare"})
@@ -148,6 +155,22 @@ def source_date_text(when: content.SourceDate) -> str:
     return str(when.date.year)
 
 
+class FactAnchors:
+    """One ``id="fact-…"`` per fact per page: the first :meth:`__call__` for a fact on the
+    page being rendered gets its id, a repeat (the same fact under two steps, or in a step
+    and the page's facts box) gets ``""`` and no ``id``, so a ``#fact-…`` link reaches
+    exactly one element. A fresh instance comes with every ``render_template``."""
+
+    def __init__(self) -> None:
+        self._given: set[str] = set()
+
+    def __call__(self, fact_id: str) -> str:
+        if fact_id in self._given:
+            return ""
+        self._given.add(fact_id)
+        return f"fact-{fact_id}"
+
+
 def progress_texts(total: int) -> list[str]:
     """The checklist's progress line for 0..total ticked steps, pluralised by the catalog."""
     return [ngettext("%(done)d of %(num)d step done", "%(done)d of %(num)d steps done", total, done=done)
@@ -174,6 +197,7 @@ def init_app(app: Flask) -> None:
             "asset_url": assets.url,
             "facts": site_content().facts,
             "fact_text": fact_text,
+            "fact_anchor": FactAnchors(),  # context processors run once per rendered page
             "progress_texts": progress_texts,
             "reminder_rules": REMINDER_RULES,
             "all_operators": content.OPERATORS,

@@ -1,8 +1,8 @@
 /*
  * Start every component on the page, each in its own try/catch. What sets the first screen
- * (ticks, open steps) or must listen from the start (beforeinstallprompt fires once) starts
- * now; every other component starts in a task of its own, so that no single start-up task
- * keeps the page from answering a tap.
+ * (ticks, open steps, the number on the clerk card) or must listen from the start
+ * (beforeinstallprompt fires once) starts now; every other component starts in a task of its
+ * own, so that no single start-up task keeps the page from answering a tap.
  */
 document.documentElement.classList.add('js-enabled');
 
@@ -29,7 +29,7 @@ function start (ComponentClass) {
   });
 }
 
-[Checklist, StepNav, InstallPrompt].forEach(start);
+[Checklist, StepNav, InstallPrompt, ClerkNumber].forEach(start);
 [OfflineStatus, UpdatePrompt, NumberFinder, WakeLock, Remind].reduce(function (previous, ComponentClass) {
   return previous.then(nextTask).then(function () { start(ComponentClass); });
 }, Promise.resolve());

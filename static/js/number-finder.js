@@ -1,13 +1,16 @@
 /**
  * Which operator issued a number's prefix? Runs only in the browser: the number
  * is never sent anywhere or stored. A prefix is a hint (numbers can be ported).
+ * The table is the page's, generated at build time from the phonenumbers package
+ * (webapp/numbers.py): {operators: {code: id}, naxtel: [code], other: {code: carrier}}.
  */
 
 /**
  * Read a number in any common form (+994 50 …, 00994 50 …, 050 …, 50 …, or just the
  * first digits) and say what its prefix tells. Pure: testable without a browser.
- * @returns {{status: string, prefix?: string, operator?: string}}
- *   status: operator | naxtel | unconfirmed | unknown-prefix | incomplete | malformed | too-long | foreign
+ * @returns {{status: string, prefix?: string, operator?: string, carrier?: string}}
+ *   status: operator | naxtel | other-operator | unknown-prefix | incomplete | malformed | too-long | foreign
+ *   (other-operator: a carrier this guide does not cover, by the library's name in `carrier`)
  */
 function lookupNumber (input, table) {
   const text = String(input || '').trim();
@@ -31,7 +34,9 @@ function lookupNumber (input, table) {
     return { status: 'operator', prefix: prefix, operator: table.operators[prefix] };
   }
   if (table.naxtel.indexOf(prefix) !== -1) { return { status: 'naxtel', prefix: prefix }; }
-  if (table.unconfirmed.indexOf(prefix) !== -1) { return { status: 'unconfirmed', prefix: prefix }; }
+  if (Object.prototype.hasOwnProperty.call(table.other, prefix)) {
+    return { status: 'other-operator', prefix: prefix, carrier: table.other[prefix] };
+  }
   return { status: 'unknown-prefix', prefix: prefix };
 }
 
@@ -59,6 +64,7 @@ class NumberFinder extends Component {
     if (!this.$input.value.trim() || !$template) { return; }
     const $node = $template.content.cloneNode(true);
     $node.querySelectorAll('[data-finder-prefix]').forEach(($el) => { $el.textContent = '0' + result.prefix; });
+    $node.querySelectorAll('[data-finder-carrier]').forEach(($el) => { $el.textContent = result.carrier; });
     if (result.operator) {
       const $link = this.$root.querySelector('[data-finder-operator="' + result.operator + '"]');
       $node.querySelectorAll('[data-finder-operator-slot]').forEach(($slot) => {

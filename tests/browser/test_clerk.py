@@ -1,9 +1,13 @@
 """The clerk card: offline in every language, Azerbaijani large with Russian beneath.
 
 The reader's own language is in small print for English and Chinese readers only (an
-Azerbaijani or Russian reader can read the card itself). The screen stays on through the
-Screen Wake Lock API: checked against Chromium's real API, and against a stub that records
-what the component asks for (a real lock cannot be released or re-granted on demand).
+Azerbaijani or Russian reader can read the card itself). The lines ask politely: to end the
+contract and cancel the number, what happens to the balance, and for a confirmation; no
+line asks for a refund, which no source supports. The number to close, typed once, is on
+every operator's card in large digits, kept on the device only, offline too. The screen
+stays on through the Screen Wake Lock API: checked against Chromium's real API, and against
+a stub that records what the component asks for (a real lock cannot be released or
+re-granted on demand).
 """
 
 from __future__ import annotations
@@ -11,10 +15,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask_babel import force_locale, gettext
 
 from webapp import clerk_card, content, i18n
 
-from .conftest import LANGUAGES, normalise, save_offline
+from .conftest import LANGUAGES, normalise, save_offline, wait_controlled, wait_offline_ready
 
 pytestmark = pytest.mark.browser
 
@@ -29,6 +34,11 @@ SCRIPT = {
 }
 #: WCAG-ish "large text" for arm's length: 24 CSS px or more.
 LARGE_PX = 24
+#: Asking for a refund, in any language of the card: no source supports one (facts §4).
+REFUND = re.compile(r"refund|возвр|верн[иуё]|geri qaytar|qaytarıl|退还|退款|退钱",
+                    re.IGNORECASE)
+#: The line that asks about the balance: it can only be moved to the same operator's numbers.
+BALANCE = 2
 
 #: Each line of the cards: its Azerbaijani, Russian and own-language parts, as shown.
 LINES = """() => Array.from(document.querySelectorAll('.clerk-card__line')).map((line) => {
@@ -54,6 +64,8 @@ def check_lines(lines: list[dict], lang: str, operator: content.Guide) -> None:
     assert len(lines) == len(MESSAGES), where
     for line, msgid in zip(lines, english(operator), strict=True):
         az, ru, own = line["az"], line["ru"], line["own"]
+        for part in (az, ru, own):
+            assert part is None or not REFUND.search(part["text"]), f"{where}: {part['text']}"
         assert az["lang"] == "az" and ru["lang"] == "ru", where
         assert az["visible"] and ru["visible"], where
         for locale, part in (("az", az), ("ru", ru)):
@@ -72,10 +84,11 @@ def check_lines(lines: list[dict], lang: str, operator: content.Guide) -> None:
             assert normalise(own["text"]) == msgid
         else:
             assert normalise(own["text"]) != msgid and SCRIPT[lang].search(own["text"]), where
-    # The office card names the operator as the operator writes it, in every language.
-    office = lines[len(clerk_card.TERMINATE_LINES)]
-    for part in (office["az"], office["ru"], office["own"]):
-        assert part is None or operator.name in part["text"], where
+    # The office card names the operator as the operator writes it, in every language; so
+    # does the balance question (a balance moves only to a number on the same network).
+    for line in (lines[len(clerk_card.TERMINATE_LINES)], lines[BALANCE]):
+        for part in (line["az"], line["ru"], line["own"]):
+            assert part is None or operator.name in part["text"], where
 
 
 def wake_lock_available(page) -> bool:
@@ -110,6 +123,157 @@ def test_clerk_cards_work_offline(page, context, site, lang):
         assert normalise(page.locator("h1").first.text_content()) == site.h1(
             f"/{lang}/{operator.id}/")
         assert page.locator("#at-the-counter").is_visible()
+
+
+# -- the number to close -----------------------------------------------------------------
+
+#: What the card shows of the number: the digits, and the label above them, as shown.
+NUMBER = """() => {
+    const card = document.querySelector('[data-clerk-number-card]');
+    const digits = card.querySelector('[data-clerk-number-digits]');
+    const shown = (el) => el.checkVisibility();
+    const label = Array.from(card.querySelectorAll('[data-clerk-number-label]')).filter(shown);
+    const text = (el, selector) => {
+        const found = el && el.querySelector(selector);
+        return found && shown(found) ? found.textContent.trim() : null;
+    };
+    const style = getComputedStyle(digits);
+    return {shown: shown(card), digits: shown(digits) ? digits.textContent : null,
+            products: label.map((el) => el.getAttribute('data-clerk-number-label')),
+            az: text(label[0], '[lang=az]'), ru: text(label[0], '[lang=ru]'),
+            own: text(label[0], '.clerk-number__own'),
+            direction: style.direction, numeric: style.fontVariantNumeric,
+            size: parseFloat(style.fontSize),
+            form: shown(document.querySelector('[data-clerk-number-form]')),
+            summary: document.querySelector('[data-clerk-number-summary]').textContent,
+            stored: localStorage.getItem('simexit:clerk-number:v1')};
+}"""
+
+
+def catalog_text(site, locale: str, message: str) -> str:
+    """A string as the catalog of ``locale`` has it."""
+    with site.app.test_request_context(), force_locale(locale):
+        return gettext(message)
+
+
+def type_number(page, text: str, product: str | None = None) -> None:
+    """Type a number into the form and send it with Enter, as a phone's keyboard does."""
+    page.fill("[data-clerk-number-input]", text)
+    if product:
+        page.check(f"[data-clerk-number-product][value={product}]")
+    page.press("[data-clerk-number-input]", "Enter")
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_number_typed_once_is_on_every_card_in_large_digits_offline_too(new_context, site,
+                                                                            lang):
+    context = new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    page.goto(f"/{lang}/azercell/clerk/")
+    wait_controlled(page)
+    wait_offline_ready(page)
+    page.wait_for_selector("[data-clerk-number-init]", state="attached")
+    assert page.evaluate(NUMBER)["shown"] is False  # nothing typed yet: no number line
+
+    # What is not an Azerbaijani mobile number is refused, with a reason; nothing is stored.
+    error = page.locator("[data-clerk-number-error]")
+    for text, reason in [("+7 912 345 67 89", "foreign"), ("012 345 67 89", "prefix"),
+                         ("050 123 45", "length"), ("050-123-45-6x", "malformed"),
+                         ("", "empty")]:
+        type_number(page, text)
+        expected = page.get_attribute("[data-module=clerk-number]", f"data-i18n.error-{reason}")
+        assert error.is_visible() and normalise(error.text_content()) == normalise(expected), text
+        assert page.get_attribute("[data-clerk-number-input]", "aria-invalid") == "true"
+        state = page.evaluate(NUMBER)
+        assert state["shown"] is False and state["stored"] is None, text
+    assert "010, 050, 051, 055, 060, 070, 077, 099" in page.get_attribute(
+        "[data-module=clerk-number]", "data-i18n.error-prefix")
+
+    # A common form is read, and shown grouped, left to right, in large even digits.
+    type_number(page, "0 (55) 123-45-67", "esim")
+    expected = {"shown": True, "digits": "+994 55 123 45 67", "products": ["esim"],
+                "az": catalog_text(site, "az", "The number to cancel — eSIM"),
+                "ru": catalog_text(site, "ru", "The number to cancel — eSIM"),
+                "own": None if lang == "ru" else "The number to cancel — eSIM",
+                "form": False, "summary": "+994 55 123 45 67"}
+    state = page.evaluate(NUMBER)
+    assert {k: state[k] for k in expected} == expected
+    assert state["direction"] == "ltr" and "tabular-nums" in state["numeric"]
+    assert state["size"] >= LARGE_PX
+    assert error.is_hidden()
+    assert page.evaluate("document.activeElement.matches('[data-clerk-number-card]')")
+    assert page.evaluate("document.documentElement.scrollWidth") == 320  # fits a small phone
+
+    # It survives a reload, and a reload offline (from the service worker).
+    page.reload()
+    page.wait_for_selector("[data-clerk-number-init]", state="attached")
+    assert {k: page.evaluate(NUMBER)[k] for k in expected} == expected
+    context.set_offline(True)
+    response = page.reload()
+    assert response is not None and response.from_service_worker
+    page.wait_for_selector("[data-clerk-number-init]", state="attached")
+    assert {k: page.evaluate(NUMBER)[k] for k in expected} == expected
+
+    # One number per traveller: the other operators' cards show it too.
+    for operator in ("bakcell", "nar"):
+        page.goto(f"/{lang}/{operator}/clerk/")
+        page.wait_for_selector("[data-clerk-number-init]", state="attached")
+        assert page.evaluate(NUMBER)["digits"] == "+994 55 123 45 67", operator
+
+    # Changing it: the form comes back filled in; the card keeps the old one until sent.
+    page.click("[data-clerk-number-edit]")
+    assert page.evaluate("document.activeElement.matches('[data-clerk-number-input]')")
+    assert page.input_value("[data-clerk-number-input]") == "+994 55 123 45 67"
+    assert page.is_checked("[data-clerk-number-product][value=esim]")
+    type_number(page, "+994 70 765 43 21", "data")
+    state = page.evaluate(NUMBER)
+    assert state["digits"] == "+994 70 765 43 21" and state["products"] == ["data"]
+
+    # Clearing it removes it from the device and from every card, offline too.
+    page.click("[data-clerk-number-clear]")
+    state = page.evaluate(NUMBER)
+    assert state["shown"] is False and state["stored"] is None and state["form"] is True
+    assert page.input_value("[data-clerk-number-input]") == ""
+    page.reload()
+    page.wait_for_selector("[data-clerk-number-init]", state="attached")
+    assert page.evaluate(NUMBER)["shown"] is False
+    assert errors == []
+
+
+#: Storage that throws on every call (a private mode, a full disk), and a garbled saved value.
+BROKEN_STORAGE = """(() => {
+    localStorage.setItem('simexit:clerk-number:v1', '{not json');
+    const fail = () => { throw new DOMException('Storage is full', 'QuotaExceededError'); };
+    Storage.prototype.setItem = fail;
+    Storage.prototype.removeItem = fail;
+})()"""
+
+
+def test_the_card_shows_the_number_even_where_it_cannot_be_kept(new_context):
+    context = new_context(service_workers="block")
+    context.add_init_script(BROKEN_STORAGE)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    page.goto("/en/nar/clerk/")
+    page.wait_for_selector("[data-clerk-number-init]", state="attached")
+    assert page.evaluate(NUMBER)["shown"] is False  # a garbled value counts as none
+    type_number(page, "+994 77 111 22 33")
+    state = page.evaluate(NUMBER)
+    assert state["digits"] == "+994 77 111 22 33" and state["products"] == ["sim"]
+    page.click("[data-clerk-number-clear]")
+    assert page.evaluate(NUMBER)["shown"] is False
+    assert errors == []
+
+
+def test_without_javascript_the_card_is_complete_without_a_number_line(new_context):
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto("/en/azercell/clerk/")
+    assert page.locator(".clerk-number-form").is_hidden()
+    assert page.locator("[data-clerk-number-card]").is_hidden()
+    check_lines(page.evaluate(LINES), "en", CONTENT.operators["azercell"])
 
 
 #: A stand-in for ``navigator.wakeLock`` that records each request, and a document whose

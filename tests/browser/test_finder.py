@@ -23,15 +23,18 @@ TABLE = numbers.prefix_table(CONTENT.facts, CONTENT.operators)
 INPUT = "[data-finder-input]"
 RESULT = "[data-finder-result]"
 
-#: (typed, answer, prefix shown, operator): every common form, and what may not be guessed.
+#: (typed, answer, prefix shown, who): every common form, and what may not be guessed. ``who``
+#: is the guide's operator for "operator", the library's carrier name for "other-operator".
 CASES = [
     ("+994 50 123 45 67", "operator", "050", "azercell"),
     ("050 123 45 67", "operator", "050", "azercell"),
     ("55 123 45 67", "operator", "055", "bakcell"),
     ("070", "operator", "070", "nar"),
+    ("010 123 45 67", "operator", "010", "azercell"),
+    ("099", "operator", "099", "bakcell"),
     ("060 123 45 67", "naxtel", None, None),
-    ("010 123 45 67", "unconfirmed", "010", None),
-    ("099", "unconfirmed", "099", None),
+    ("040 123 45 67", "other-operator", "040", "FONEX"),
+    ("012 123 45 67", "unknown-prefix", "012", None),
     ("hello", "malformed", None, None),
     ("050 123 45 67 89", "too-long", None, None),
     ("+7 912 345 67 89", "foreign", None, None),
@@ -40,13 +43,16 @@ CASES = [
 ENGLISH = {
     "operator": "were issued to",
     "naxtel": "We can't tell from the number.",
-    "unconfirmed": "We can't tell from the number.",
+    "other-operator": "were issued to",
+    "unknown-prefix": "We can't tell from the number.",
     "malformed": "That does not look like a phone number.",
     "too-long": "That number has too many digits.",
     "foreign": "That is not an Azerbaijani number.",
 }
 #: The ported caveat that follows every operator answer.
 CAVEAT = "numbers can be moved to another operator"
+#: What a reader of an operator this guide does not cover is told to do.
+NOT_COVERED = "This guide covers only Azercell, Bakcell and Nar: ask FONEX"
 
 #: The answer shown, paragraph by paragraph, with its operator links.
 SHOWN = """(selector) => {
@@ -63,16 +69,17 @@ EXPECTED = """([status, prefix, operator]) => {
     const node = document.querySelector(`[data-finder-template="${status}"]`)
         .content.cloneNode(true);
     node.querySelectorAll('[data-finder-prefix]').forEach((el) => { el.textContent = prefix; });
-    node.querySelectorAll('[data-finder-operator-slot]')
+    node.querySelectorAll('[data-finder-operator-slot], [data-finder-carrier]')
         .forEach((el) => { el.textContent = operator; });
     return Array.from(node.querySelectorAll('p'))
         .map((p) => p.textContent.replace(/\\s+/g, ' ').trim());
 }"""
 
 
-def check_answer(page, lang: str, typed: str, status: str, prefix, operator) -> None:
+def check_answer(page, lang: str, typed: str, status: str, prefix, who) -> None:
     where = f"/{lang}/finder/ {typed!r}"
-    name = CONTENT.operators[operator].name if operator else ""
+    operator = who if status == "operator" else None
+    name = CONTENT.operators[operator].name if operator else who or ""
     shown = page.evaluate(SHOWN, RESULT)
     expected = page.evaluate(EXPECTED, [status, prefix or "", name])
     assert shown["paragraphs"] == expected, where
@@ -86,8 +93,10 @@ def check_answer(page, lang: str, typed: str, status: str, prefix, operator) -> 
         assert not guessed, f"{where}: a guess"
     if lang == "en":
         assert ENGLISH[status] in shown["paragraphs"][0], where
-        if status == "operator":
+        if status in ("operator", "other-operator"):
             assert CAVEAT in shown["paragraphs"][1], where
+        if status == "other-operator":
+            assert NOT_COVERED in shown["paragraphs"][1], where
     else:
         assert ENGLISH[status] not in " ".join(shown["paragraphs"]), f"{where}: not translated"
 
@@ -110,11 +119,11 @@ def test_finder_answers_offline(page, context, lang):
     requests = []
     context.on("request", lambda request: requests.append(request.url))
 
-    for typed, status, prefix, operator in CASES:
+    for typed, status, prefix, who in CASES:
         ask(page, typed)
-        check_answer(page, lang, typed, status, prefix, operator)
+        check_answer(page, lang, typed, status, prefix, who)
         page.locator(INPUT).press("Enter")
-        check_answer(page, lang, typed, status, prefix, operator)
+        check_answer(page, lang, typed, status, prefix, who)
     assert urlsplit(page.url).path == url and page.url.endswith(url)
     assert requests == []
 
@@ -145,9 +154,9 @@ def test_without_javascript_the_prefix_table_is_shown(new_context):
     page = new_context(java_script_enabled=False).new_page()
     expected = [(f"0{code}", CONTENT.operators[op].name, f"{op}/")
                 for code, op in TABLE["operators"].items()]
-    assert ("050", "Azercell", "azercell/") in expected
-    codes = [f"0{code}" for code in TABLE["naxtel"] + TABLE["unconfirmed"]]
-    assert {"060", "010", "099"} <= set(codes)
+    assert {("010", "Azercell", "azercell/"), ("099", "Bakcell", "bakcell/")} <= set(expected)
+    codes = [f"0{code}" for code in [*TABLE["naxtel"], *TABLE["other"]]]
+    assert {"060", "040", "044"} <= set(codes)
     for lang in LANGUAGES:
         page.goto(f"/{lang}/finder/")
         assert page.locator(".finder__form").is_hidden()
@@ -162,6 +171,8 @@ def test_without_javascript_the_prefix_table_is_shown(new_context):
         unlinked = [r[0]["text"] for r in rows if not r[1]["href"]]
         assert unlinked == codes
         assert all(normalise(r[1]["text"]) for r in rows)
-        # Where the table comes from, and that a prefix is only a hint.
+        # Where the table comes from (the package and its version), and that a prefix is a hint.
+        source = page.locator(".finder__source")
+        assert f"phonenumbers {numbers.library_version()}" in normalise(source.text_content())
         assert page.locator(".facts .fact-item__source a").first.is_visible()
         assert page.locator("p.hint").is_visible()

@@ -24,9 +24,10 @@ MAX_PAGES = 2
 #: The smallest type on paper: 9pt is 12 CSS px.
 MIN_FONT_PX = 12
 
-#: Every fact of the page: its id, source host, and whether it is printed (print media on).
+#: Every fact of the page (each copy, by ``data-fact``: only one copy has the element id): its
+#: fact id, source host, and whether it is printed (print media on).
 FACTS = """() => Array.from(document.querySelectorAll('.fact-item')).map((el) => ({
-    id: el.id, printed: el.checkVisibility(),
+    id: el.dataset.fact, printed: el.checkVisibility(),
     host: el.querySelector('.fact-item__source a').textContent.trim()}))"""
 #: Printed text smaller than the minimum: each element with text of its own, and the
 #: generated ``::before``/``::after`` content.

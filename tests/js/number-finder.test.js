@@ -1,4 +1,5 @@
-// Unit tests of the operator finder's lookup (node --test): run by tests/test_numbers.py.
+// Unit tests of the operator finder's lookup (node --test): run by tests/test_js_units.py
+// over the table the finder page gets (webapp/numbers.py, from the phonenumbers package).
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
@@ -25,8 +26,12 @@ const cases = [
   ['+994 77', 'operator', 'nar'],
   ['060 123 45 67', 'naxtel'],
   ['+994 60', 'naxtel'],
-  ['010 123 45 67', 'unconfirmed'],
-  ['099', 'unconfirmed'],
+  ['010 123 45 67', 'operator', 'azercell'],
+  ['+994 10 123 45 67', 'operator', 'azercell'],
+  ['099', 'operator', 'bakcell'],
+  ['00994 99 123 45 67', 'operator', 'bakcell'],
+  ['040 123 45 67', 'other-operator', null, 'FONEX'],
+  ['+994 44', 'other-operator', null, 'Aztelekom'],
   ['012 123 45 67', 'unknown-prefix'],
   ['0', 'incomplete'],
   ['5', 'incomplete'],
@@ -38,10 +43,11 @@ const cases = [
   ['+7 912 345 67 89', 'foreign'],
 ];
 
-for (const [input, status, operator] of cases) {
-  test(`${JSON.stringify(input)} -> ${status}${operator ? ' ' + operator : ''}`, () => {
+for (const [input, status, operator, carrier] of cases) {
+  test(`${JSON.stringify(input)} -> ${status} ${operator || carrier || ''}`.trim(), () => {
     const result = lookupNumber(input, table);
     assert.strictEqual(result.status, status);
-    if (operator) { assert.strictEqual(result.operator, operator); }
+    assert.strictEqual(result.operator, operator || undefined);
+    assert.strictEqual(result.carrier, carrier);
   });
 }
