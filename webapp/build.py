@@ -95,7 +95,7 @@ def web_manifest(lang_code: str, asset_map: dict[str, assets.Asset]) -> dict:
             "Step by step, offline: close an Azercell, Bakcell or Nar number without "
             "losing access to your bank and apps."),
         "lang": i18n.HTML_LANG[lang_code],
-        "dir": "ltr",
+        "dir": i18n.text_direction(lang_code),
         "start_url": f"/{lang_code}/",
         "scope": "/",
         "display": "standalone",

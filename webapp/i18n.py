@@ -21,6 +21,9 @@ LANGUAGES: dict[str, str] = {
     "az": "az",
     "ru": "ru",
     "zh-hans": "zh_Hans",
+    "tr": "tr",
+    "ar": "ar",
+    "fa": "fa",
 }
 DEFAULT_LANG = "en"
 #: Babel locale identifier -> URL code.
@@ -34,6 +37,9 @@ NATIVE_NAMES: dict[str, str] = {
     "az": "Azərbaycanca",
     "ru": "Русский",
     "zh-hans": "简体中文",
+    "tr": "Türkçe",
+    "ar": "العربية",
+    "fa": "فارسی",
 }
 
 #: BCP 47 tags for <html lang> and hreflang.
@@ -42,7 +48,17 @@ HTML_LANG: dict[str, str] = {
     "az": "az",
     "ru": "ru",
     "zh-hans": "zh-Hans",
+    "tr": "tr",
+    "ar": "ar",
+    "fa": "fa",
 }
+#: Languages written right to left: their pages get ``dir="rtl"``.
+RTL: frozenset[str] = frozenset({"ar", "fa"})
+
+
+def text_direction(lang_code: str) -> str:
+    """``"rtl"`` or ``"ltr"``, for ``<html dir>`` and the web app manifest."""
+    return "rtl" if lang_code in RTL else "ltr"
 
 TRANSLATIONS_DIR = os.path.join(REPO_ROOT, "translations")
 

@@ -187,6 +187,7 @@ def init_app(app: Flask) -> None:
         return {
             "lang_code": lang_code,
             "html_lang": i18n.HTML_LANG[lang_code],
+            "text_dir": i18n.text_direction(lang_code),
             "locale": i18n.LANGUAGES[lang_code],
             # Absolute alternates and canonical URLs where the public address is known.
             "public_url": str(current_app.config.get("PUBLIC_URL") or "").rstrip("/"),
