@@ -73,14 +73,17 @@ function foldLine (line) {
 
 /**
  * An iCalendar file (RFC 5545) with one event and alarm per reminder, at floating local
- * times (the phone's own zone, as on the page). ``plan``: ``{id, operator, url, stamp}``;
+ * times (the phone's own zone, as on the page). ``plan``: ``{id, operator, url, stamp, lang}``;
  * each UID names the plan, the operator and the step, so two SIMs closed on the same day,
- * or the same operator's plan made twice, never overwrite each other's events.
+ * or the same operator's plan made twice, never overwrite each other's events. Each text
+ * names its language (``LANGUAGE=ar``), so a calendar can lay Arabic and Persian out right
+ * to left.
  */
 function buildIcs (items, texts, title, plan) {
   const fmt = (d) => isoDay(d).replace(/-/g, '') + 'T' +
     String(d.getHours()).padStart(2, '0') + String(d.getMinutes()).padStart(2, '0') + '00';
   const escape = (s) => String(s).replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\n/g, '\\n');
+  const text = (name) => name + (plan.lang ? ';LANGUAGE=' + plan.lang : '') + ':';
   const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//SIM Exit//Reminders//EN', 'CALSCALE:GREGORIAN',
     'METHOD:PUBLISH'];
   items.forEach((item) => {
@@ -88,10 +91,10 @@ function buildIcs (items, texts, title, plan) {
     lines.push('BEGIN:VEVENT',
       'UID:simexit-' + plan.id + '-' + plan.operator + '-' + item.kind + '@sim-exit.invalid',
       'DTSTAMP:' + plan.stamp, 'DTSTART:' + fmt(item.due), 'DTEND:' + fmt(end),
-      'SUMMARY:' + escape(title + ' — ' + texts[item.kind]),
-      'DESCRIPTION:' + escape(texts[item.kind] + '\n' + plan.url),
+      text('SUMMARY') + escape(title + ' — ' + texts[item.kind]),
+      text('DESCRIPTION') + escape(texts[item.kind] + '\n' + plan.url),
       'URL:' + plan.url,
-      'BEGIN:VALARM', 'ACTION:DISPLAY', 'DESCRIPTION:' + escape(texts[item.kind]), 'TRIGGER:PT0M',
+      'BEGIN:VALARM', 'ACTION:DISPLAY', text('DESCRIPTION') + escape(texts[item.kind]), 'TRIGGER:PT0M',
       'END:VALARM', 'END:VEVENT');
   });
   lines.push('END:VCALENDAR');
@@ -417,7 +420,7 @@ class Remind extends Component {
     const name = this.operatorName();
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
     const plan = { id: randomId(), operator: choice.operator, stamp: stamp,
-      url: window.location.origin + window.location.pathname };
+      url: window.location.origin + window.location.pathname, lang: this.htmlLang };
     const ics = buildIcs(items, texts, this.t('calendar-title').replace('{operator}', name), plan);
     const url = URL.createObjectURL(new Blob([ics], { type: 'text/calendar' }));
     const $link = document.createElement('a');
