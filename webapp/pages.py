@@ -146,13 +146,22 @@ def fact_text(text: str | None) -> Markup:
     return Markup(content.FACT_RE.sub(replace, translated))
 
 
+def long_date(day: dt.date) -> str:
+    """A date as the language writes it in full ("June 1, 2024", "۱ ژوئن ۲۰۲۴"): Gregorian, in
+    the language's own digits, as the device writes it (``i18n.date_locale``)."""
+    return i18n.native_digits(format_date(day, "long"), g.get("lang_code", i18n.DEFAULT_LANG))
+
+
 def source_date_text(when: content.SourceDate) -> str:
     """A source's own date, as precisely as the source gives it ("June 2025", "2016")."""
+    lang_code = g.get("lang_code", i18n.DEFAULT_LANG)
     if when.precision == "day":
-        return format_date(when.date, "long")
+        return long_date(when.date)
     if when.precision == "month":
-        return format_skeleton("yMMMM", when.date, locale=get_locale())
-    return str(when.date.year)
+        return i18n.native_digits(format_skeleton("yMMMM", when.date, locale=get_locale()), lang_code)
+    return i18n.native_digits(str(when.date.year), lang_code)
+
+
 
 
 class FactAnchors:
@@ -188,6 +197,7 @@ def init_app(app: Flask) -> None:
             "lang_code": lang_code,
             "html_lang": i18n.HTML_LANG[lang_code],
             "text_dir": i18n.text_direction(lang_code),
+            "date_locale": i18n.date_locale(lang_code),
             "locale": i18n.LANGUAGES[lang_code],
             # Absolute alternates and canonical URLs where the public address is known.
             "public_url": str(current_app.config.get("PUBLIC_URL") or "").rstrip("/"),
@@ -204,7 +214,6 @@ def init_app(app: Flask) -> None:
             "operator_names": {op: guide.name for op, guide in site_content().operators.items()},
         }
 
-    app.add_template_filter(lambda d: format_date(d, "long") if isinstance(d, dt.date) else "",
-                            "long_date")
+    app.add_template_filter(lambda d: long_date(d) if isinstance(d, dt.date) else "", "long_date")
     app.add_template_filter(source_date_text, "source_date")
     app.add_template_filter(lambda url: urlsplit(url).hostname.removeprefix("www."), "source_host")
