@@ -141,7 +141,7 @@ def test_calendar_file_has_the_plan_for_the_operator(new_context, path, operator
     with open(download.value.path(), encoding="utf-8") as f:
         text = f.read().replace("\r\n ", "")  # unfold long lines
     assert text.count("BEGIN:VEVENT") == 4
-    assert f"SUMMARY:SIM Exit: {name} number — " in text
+    assert f"SUMMARY;LANGUAGE=en:SIM Exit: {name} number — " in text
     assert "URL:" in text and f"-{operator or 'azercell'}-" in text
 
 
