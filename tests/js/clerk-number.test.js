@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 
-// Load the component file as the bundle would: after the number reading it shares
+// Load the component file as the bundle would: in one scope with the number reading it shares
 // (number-input.js), with a stand-in base class.
 const js = (name) => fs.readFileSync(path.join(__dirname, '..', '..', 'static', 'js', name), 'utf8');
 const sandbox = { module: { exports: {} }, Component: class {} };
