@@ -38,11 +38,14 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
+sys.path.insert(0, REPO)
+
+from webapp import i18n  # noqa: E402
 LIGHTHOUSE_DIR = os.path.join(HERE, "lighthouse")
 LIGHTHOUSE_CLI = os.path.join(LIGHTHOUSE_DIR, "node_modules", "lighthouse", "cli", "index.js")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking"
-LANGS = ("en", "az", "ru", "zh-hans")
+LANGS = tuple(i18n.LANGUAGES)
 PAGES = ("", "azercell/", "aftercare/")  # home, one operator guide, after-care
 
 
@@ -151,7 +154,6 @@ def main(argv=None) -> int:
         parser.error("--cpu-slowdown must be at least 1")
     ensure_lighthouse()
 
-    sys.path.insert(0, REPO)
     from webapp import create_app
 
     with tempfile.TemporaryDirectory(prefix="simexit-lh-") as tmp:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Install the test dependencies (Debian's chromium, postgresql, a CJK font, Java and npm when
-# missing; the Nu HTML Checker from tests/vnu/package-lock.json), start a throw-away PostgreSQL
-# cluster, and run every test: the reminders tests run on SQLite and on PostgreSQL
+# Install the test dependencies (Debian's chromium, postgresql, CJK and Arabic-script fonts, Java
+# and npm when missing; the Nu HTML Checker from tests/vnu/package-lock.json), start a throw-away
+# PostgreSQL cluster, and run every test: the reminders tests run on SQLite and on PostgreSQL
 # (tests/conftest.py). Without PostgreSQL the PostgreSQL half is skipped with a
 # reason, except in CI (CI=true), where a missing PostgreSQL fails the run.
 set -euo pipefail
@@ -11,8 +11,10 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
-# A CJK font, so Simplified Chinese pages render (and are measured) as people see them.
+# A CJK font, so Simplified Chinese pages render (and are measured) as people see them; Noto's
+# Arabic-script fonts (Noto Naskh Arabic is Android's), for the Arabic and Persian pages.
 ls /usr/share/fonts/truetype/wqy/wqy-microhei.ttc >/dev/null 2>&1 || missing+=(fonts-wqy-microhei)
+ls /usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf >/dev/null 2>&1 || missing+=(fonts-noto-core)
 # node runs the JavaScript unit tests (tests/js) and the calendar test.
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 # Java runs the Nu HTML Checker (tests/test_html.py); npm installs it.

@@ -31,12 +31,13 @@ class Collector(HTMLParser):
         super().__init__()
         self.loads, self.links, self.alternates, self.inline_scripts = [], [], {}, 0
         self.inline_styles, self.handlers, self.html_lang, self._in_script = 0, [], None, False
+        self.html_dir = None
         self.style_blocks = 0
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "html":
-            self.html_lang = a.get("lang")
+            self.html_lang, self.html_dir = a.get("lang"), a.get("dir")
         for name in a:
             if name.startswith("on"):
                 self.handlers.append(f"{tag} {name}")
@@ -80,6 +81,8 @@ def parse(html: bytes) -> Collector:
 def test_every_page_of_every_language_is_built(site, lang, page):
     page_html = parse(read(site, f"/{lang}/{page}"))
     assert page_html.html_lang == i18n.HTML_LANG[lang]
+    # Arabic and Persian right to left, every page (the offline page and clerk cards too).
+    assert page_html.html_dir == ("rtl" if lang in ("ar", "fa") else "ltr")
     assert set(page_html.alternates) == {*i18n.HTML_LANG.values(), "x-default"}
 
 
@@ -136,6 +139,7 @@ def test_web_app_manifest_has_what_installation_needs(site, lang):
                 "theme_color", "background_color", "icons", "screenshots", "shortcuts", "lang"):
         assert manifest.get(key), key
     assert manifest["display"] == "standalone" and manifest["lang"] == i18n.HTML_LANG[lang]
+    assert manifest["dir"] == ("rtl" if lang in ("ar", "fa") else "ltr")
     sizes = {(i["sizes"], i.get("purpose", "any")) for i in manifest["icons"]}
     assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
     assert any(s["form_factor"] == "narrow" for s in manifest["screenshots"])

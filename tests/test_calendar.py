@@ -59,7 +59,9 @@ def page_strings(client, lang: str, operator: str) -> dict[str, str]:
     page = response.get_data(as_text=True)
     response.close()
     form = re.search(r'<section class="remind"(.*?)>', page, re.S).group(1)
-    return {k: html.unescape(v) for k, v in re.findall(r'data-i18n\.([a-z-]+)="([^"]*)"', form)}
+    strings = {k: html.unescape(v) for k, v in re.findall(r'data-i18n\.([a-z-]+)="([^"]*)"', form)}
+    strings["html-lang"] = re.search(r'data-html-lang="([^"]*)"', form).group(1)
+    return strings
 
 
 def calendar_file(node, strings: dict[str, str], operator: str, name: str, lang: str) -> bytes:
@@ -67,7 +69,8 @@ def calendar_file(node, strings: dict[str, str], operator: str, name: str, lang:
     job = {"source": REMIND_JS, "day": "2026-03-10", "rules": pages.REMINDER_RULES, "texts": texts,
            "title": strings["calendar-title"].replace("{operator}", name),
            "plan": {"id": "0123abcd", "operator": operator, "stamp": "20260101T090000Z",
-                    "url": f"https://sim-exit.example/{lang}/{operator}/"}}
+                    "url": f"https://sim-exit.example/{lang}/{operator}/",
+                    "lang": strings["html-lang"]}}
     result = subprocess.run([node, "-e", NODE_SCRIPT, json.dumps(job)], capture_output=True,
                             env={**os.environ, "TZ": "Asia/Baku"}, timeout=60, check=True)
     return result.stdout
@@ -86,8 +89,11 @@ def test_calendar_file_round_trips_in_every_language(node, site_client, lang):
         f"simexit-0123abcd-azercell-{rule['kind']}@sim-exit.invalid" for rule in pages.REMINDER_RULES]
     title = strings["calendar-title"].replace("{operator}", "Azercell")
     for event, rule in zip(events, pages.REMINDER_RULES, strict=True):
-        # What the page says is what the calendar shows, after folding and escaping.
+        # What the page says is what the calendar shows, after folding and escaping, in the
+        # page's language (which tells a calendar to lay Arabic and Persian right to left).
         assert str(event["SUMMARY"]) == f"{title} — {strings['kind-' + rule['kind']]}"
+        assert event["SUMMARY"].params["LANGUAGE"] == i18n.HTML_LANG[lang]
+        assert event["DESCRIPTION"].params["LANGUAGE"] == i18n.HTML_LANG[lang]
         assert str(event["URL"]) == f"https://sim-exit.example/{lang}/azercell/"
         assert event["DTSTAMP"].dt.year == 2026
         start = event["DTSTART"].dt

@@ -10,8 +10,10 @@ import pytest
 from babel.messages.pofile import read_po
 from flask import g
 from flask_babel import force_locale, gettext
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
-from webapp import catalogs, i18n
+from webapp import catalogs, headers, i18n
 
 PLACEHOLDER_RE = re.compile(r"\{fact:[a-z0-9-]+(?::text)?\}|%\([a-z_]+\)[sd]")
 
@@ -88,3 +90,62 @@ def test_force_locale_renders_another_language(app):
         assert gettext("Reload") == "Reload"
         with force_locale("zh_Hans"):
             assert gettext("Reload") != "Reload"
+
+
+@pytest.mark.parametrize(("accept", "code"), [
+    ("tr-TR,tr;q=0.9,en;q=0.5", "tr"),
+    ("tr", "tr"),
+    ("ar", "ar"),
+    ("ar-EG", "ar"),  # every Arabic-speaking region reads the one Arabic we have
+    ("ar-SA,ar;q=0.9", "ar"),
+    ("ar-MA,fr;q=0.8", "ar"),
+    ("ar-001", "ar"),
+    ("fa-IR,fa;q=0.9,en;q=0.8", "fa"),
+    ("fa", "fa"),
+    ("fa-AF", "fa"),
+    ("prs-AF,prs;q=0.9", "fa"),  # Dari: written Persian, in the same script
+    ("pes", "fa"),
+    ("de-DE,ar;q=0.8,en;q=0.5", "ar"),  # the first language we have wins
+    ("en-US,ar;q=0.8", "en"),
+    ("ru;q=0.5,fa;q=0.9", "fa"),  # by quality, not by the order written
+    ("ar;q=0", "en"),  # refused
+    ("ur-PK", "en"),  # another language in the same script is not Persian or Arabic
+    ("tg", "en"),  # Tajik is Persian in Cyrillic script: our Persian pages would not help
+])
+def test_accept_language_finds_turkish_arabic_and_persian(accept, code):
+    assert i18n.best_lang_code(parse_accept_header(accept, LanguageAccept)) == code
+
+
+def test_every_alias_names_a_language_we_have():
+    assert set(i18n.TAG_ALIASES.values()) <= set(i18n.LANGUAGES)
+    assert not set(i18n.TAG_ALIASES) & {tag.lower() for tag in i18n.HTML_LANG.values()}
+
+
+def test_static_hosts_redirect_every_language():
+    """``_redirects`` names every language, Persian with Dari, then the default for the rest."""
+    lines = headers.static_host_redirects().splitlines()
+    assert lines[-1] == "/  /en/  302"
+    by_code = {line.split()[1].strip("/"): line.split()[3] for line in lines[:-1]}
+    assert set(by_code) == set(i18n.LANGUAGES) - {i18n.DEFAULT_LANG}
+    assert by_code["ar"] == "Language=ar" and by_code["tr"] == "Language=tr"
+    assert by_code["fa"] == "Language=fa,prs,pes" and by_code["zh-hans"] == "Language=zh"
+
+
+@pytest.mark.parametrize("code", i18n.LANGUAGES)
+def test_right_to_left_languages_are_arabic_and_persian(code):
+    assert i18n.text_direction(code) == ("rtl" if code in {"ar", "fa"} else "ltr")
+
+
+@pytest.mark.parametrize("code", i18n.LANGUAGES)
+def test_each_language_has_its_digits_and_a_gregorian_date_locale(code):
+    system = i18n.numbering_system(code)
+    assert system in i18n.NUMBERING_DIGITS
+    assert i18n.date_locale(code) == f"{i18n.HTML_LANG[code]}-u-ca-gregory-nu-{system}"
+
+
+def test_persian_dates_have_persian_digits_and_arabic_dates_latin_ones():
+    """What CLDR (Babel) gives as each language's own digits, which the glossaries follow."""
+    assert i18n.numbering_system("fa") == "arabext"
+    assert i18n.numbering_system("ar") == "latn"
+    assert i18n.native_digits("1 ژوئن 2024", "fa") == "۱ ژوئن ۲۰۲۴"
+    assert i18n.native_digits("1 يونيو 2024", "ar") == "1 يونيو 2024"

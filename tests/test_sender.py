@@ -12,9 +12,10 @@ import logging
 import time
 
 import pytest
+from flask_babel import force_locale
 from pushservice import Answer
 
-from webapp import push
+from webapp import i18n, push
 from webapp.push import messages, sender, store
 
 pytestmark = pytest.mark.usefixtures("schema")
@@ -308,7 +309,24 @@ def test_worker_runs_and_stops(runner, plan, push_service, app):
     assert gc.get_freeze_count() > 0
 
 
-@pytest.mark.parametrize("locale", ["en", "zh_Hans"])
+@pytest.mark.parametrize("locale", i18n.LOCALES)
+def test_notifications_are_in_each_language_and_its_direction(app, locale):
+    """Every language's own texts, tagged with its language and direction (Arabic and
+    Persian right to left), and a link to a page of that language."""
+    code = i18n.LANG_CODES[locale]
+    with app.test_request_context():
+        for kind in ("unbind", "prepare", "close", "verify"):
+            note = json.loads(messages.rendered(kind, "nar", locale))
+            with force_locale(locale):
+                title, body = messages._texts(kind, "nar")
+            assert (note["title"], note["body"]) == (title, body)
+            assert note["lang"] == i18n.HTML_LANG[code]
+            assert note["dir"] == ("rtl" if code in ("ar", "fa") else "ltr")
+            assert note["navigate"].startswith(f"/{code}/")
+            assert all(a["navigate"].startswith(f"/{code}/") for a in note["actions"])
+
+
+@pytest.mark.parametrize("locale", i18n.LOCALES)
 @pytest.mark.parametrize("operator", ["azercell", "bakcell", "nar"])
 def test_every_payload_is_under_3_kb(app, locale, operator):
     with app.app_context():

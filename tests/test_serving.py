@@ -72,6 +72,10 @@ def test_precompressed_files_are_served(served):
     ("az-AZ", "/az/"),
     ("az-Latn-AZ,ru;q=0.5", "/az/"),
     ("zh-TW", "/zh-hans/"),
+    ("tr-TR,tr;q=0.9", "/tr/"),
+    ("ar-EG,ar;q=0.9,en;q=0.8", "/ar/"),
+    ("fa-IR", "/fa/"),
+    ("prs-AF", "/fa/"),
     ("", "/en/"),
 ])
 def test_root_redirects_to_the_best_language(served, accept, target):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from flask import Flask, request
 
+from . import i18n
+
 #: No inline script or style anywhere, nothing from another origin.
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -74,9 +76,22 @@ def static_host_headers() -> str:
 
 
 def static_host_redirects() -> str:
-    """The ``_redirects`` file: ``/`` by browser language, where the host supports it."""
-    return ("/  /az/  302  Language=az\n/  /ru/  302  Language=ru\n"
-            "/  /zh-hans/  302  Language=zh\n/  /en/  302\n")
+    """The ``_redirects`` file: ``/`` by browser language, where the host supports it.
+
+    One line per language (its primary subtag, and the tags served by it: ``prs`` for
+    Persian), then the default language for everyone else; the host's language match takes
+    the rest of a tag (``ar-EG``, ``fa-IR``) as ``i18n.best_lang_code`` does.
+    """
+    lines = []
+    for code, tag in i18n.HTML_LANG.items():
+        if code == i18n.DEFAULT_LANG:
+            continue
+        primary = tag.split("-")[0].lower()
+        aliases = [alias for alias, target in i18n.TAG_ALIASES.items()
+                   if target == code and "-" not in alias and alias != primary]
+        lines.append(f"/  /{code}/  302  Language={','.join([primary, *aliases])}")
+    lines.append(f"/  /{i18n.DEFAULT_LANG}/  302")
+    return "\n".join(lines) + "\n"
 
 
 class SecurityHeaders:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 from flask import Flask, g, request
+from babel import Locale
 from flask_babel import Babel
 
 from . import REPO_ROOT
@@ -55,10 +56,57 @@ HTML_LANG: dict[str, str] = {
 #: Languages written right to left: their pages get ``dir="rtl"``.
 RTL: frozenset[str] = frozenset({"ar", "fa"})
 
+#: ``Accept-Language`` tags (lower case) that are best served by a language we have under
+#: another tag. Simplified Chinese is the only Chinese we have: any zh tag is better served
+#: by it than by English. Dari (``prs``, Afghanistan's Persian; browsers there mostly send
+#: ``fa-AF``, which ``fa`` already covers) and Iranian Persian by its ISO 639-3 code
+#: (``pes``) are written Persian in the same script and read our Persian pages with ease:
+#: the differences are of vocabulary, not of understanding, and English is further away.
+TAG_ALIASES: dict[str, str] = {
+    "zh": "zh-hans", "zh-cn": "zh-hans", "zh-sg": "zh-hans", "zh-tw": "zh-hans",
+    "zh-hk": "zh-hans", "zh-hant": "zh-hans",
+    "prs": "fa", "pes": "fa",
+}
+
+#: Digits 0-9 of the CLDR numbering systems our languages use (Babel's
+#: ``Locale.default_numbering_system``): Latin, Arabic-Indic, Extended Arabic-Indic (Persian).
+NUMBERING_DIGITS: dict[str, str] = {
+    "latn": "0123456789",
+    "arab": "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669",
+    "arabext": "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9",
+}
+
 
 def text_direction(lang_code: str) -> str:
-    """``"rtl"`` or ``"ltr"``, for ``<html dir>`` and the web app manifest."""
+    """``"rtl"`` or ``"ltr"``, for ``<html dir>``, the web app manifest and notifications."""
     return "rtl" if lang_code in RTL else "ltr"
+
+
+def numbering_system(lang_code: str) -> str:
+    """The language's own digits, as CLDR has them (Babel): ``latn`` for every language we
+    have but Persian (``arabext``: ۰۱۲۳…). Arabic is ``latn`` since CLDR 42, as our Arabic
+    glossary writes numbers; Arabic-Indic digits (``arab``) are the default of ar-EG, ar-SA
+    and some other regions only."""
+    return Locale.parse(LANGUAGES[lang_code]).default_numbering_system
+
+
+def native_digits(text: str, lang_code: str) -> str:
+    """``text`` with its Latin digits in the language's own digits (dates Babel formatted:
+    Babel writes every date with Latin digits, whatever the language)."""
+    digits = NUMBERING_DIGITS[numbering_system(lang_code)]
+    return text.translate(str.maketrans("0123456789", digits)) if digits[0] != "0" else text
+
+
+def date_locale(lang_code: str) -> str:
+    """The BCP 47 tag the device formats dates with (``Intl.DateTimeFormat``), so that its dates
+    agree with the server's (Babel's): the Gregorian calendar and the language's own digits,
+    both spelt out rather than left to the device's defaults. Persian devices default to the
+    Solar Hijri calendar, which Babel cannot write; the date field, the operators' papers and
+    Azerbaijan's public holidays are Gregorian, and the Persian names of the Gregorian months
+    are what Iranians abroad read every day. A device with an older ICU might still give
+    Arabic-Indic digits for plain ``ar``: ``-nu-`` rules that out."""
+    return f"{HTML_LANG[lang_code]}-u-ca-gregory-nu-{numbering_system(lang_code)}"
+
 
 TRANSLATIONS_DIR = os.path.join(REPO_ROOT, "translations")
 
@@ -75,13 +123,11 @@ def best_lang_code(accept_language=None) -> str:
 
     Tags are tried in the visitor's order of preference, each from most to least
     specific (``az-Latn-AZ``, ``az-Latn``, ``az``), so a preferred language we have
-    beats a less preferred exact match.
+    beats a less preferred exact match: every ``ar-XX`` is Arabic, ``fa-IR`` and ``fa-AF``
+    are Persian, and :data:`TAG_ALIASES` names the tags we serve under another one.
     """
     accept = accept_language if accept_language is not None else request.accept_languages
-    by_tag = {tag.lower(): code for code, tag in HTML_LANG.items()}
-    # Simplified Chinese is the only Chinese we have: any zh tag is better served by it.
-    by_tag.update({"zh": "zh-hans", "zh-cn": "zh-hans", "zh-sg": "zh-hans", "zh-tw": "zh-hans",
-                   "zh-hk": "zh-hans", "zh-hant": "zh-hans"})
+    by_tag = {tag.lower(): code for code, tag in HTML_LANG.items()} | TAG_ALIASES
     for value, quality in accept:
         if quality <= 0:
             continue

@@ -27,6 +27,18 @@ REMINDER_RULES = [{"kind": r.kind, "day_offset": r.day_offset, "time": r.local_t
 #: Pages of each language besides the operator guides and clerk cards, by endpoint.
 PAGES: tuple[str, ...] = ("index", "prepare", "aftercare", "faq", "finder", "sources", "offline")
 
+#: The example numbers the forms' hints and messages show, kept out of the catalogs: they are
+#: the same in every language, and each is put into its sentence isolated, left to right.
+EXAMPLE_NUMBERS: dict[str, str] = {
+    "international": "+994 50 123 45 67",
+    "national": "050 123 45 67",
+    "prefix": "050",
+    "country_code": "+994",
+}
+#: Unicode's left-to-right isolate and its end (UAX #9): what ``<bdi dir="ltr">`` does, for
+#: text that cannot hold markup (an attribute a script shows as text).
+LTR_ISOLATE, POP_ISOLATE = "\u2066", "\u2069"
+
 
 @bp.url_defaults
 def add_language_code(endpoint, values):
@@ -114,6 +126,18 @@ def root():
     return response
 
 
+def ltr(value: str) -> Markup:
+    """A number, code or address inside a sentence, isolated and left to right:
+    ``+994 50 123 45 67`` keeps its order inside Arabic and Persian text, where the bidi
+    algorithm would otherwise lay its groups out right to left (``67 45 123 50 994+``)."""
+    return Markup('<bdi dir="ltr">{}</bdi>').format(value)
+
+
+def ltr_text(value: str) -> str:
+    """:func:`ltr` for plain text (the messages a script shows from ``data-i18n.*``)."""
+    return f"{LTR_ISOLATE}{value}{POP_ISOLATE}"
+
+
 def page_urls(lang_code: str) -> list[str]:
     """Every page URL of one language, in a stable order: what the build renders."""
     endpoints = [("pages.index", {})]
@@ -128,7 +152,9 @@ def fact_text(text: str | None) -> Markup:
 
     A known fact becomes its value (a ``tel:``/``mailto:`` link where it is one, unless
     the text only mentions it: ``{fact:ID:text}``); an unknown fact says so plainly, never
-    a guess.
+    a guess. A phone number or e-mail address reads left to right in every language
+    (``dir="ltr"``: ``*1111`` would read ``1111*`` in Arabic text); a value in words
+    (``6 months``, a list of prefixes) flows with its sentence.
     """
     if not text:
         return Markup("")
@@ -139,20 +165,29 @@ def fact_text(text: str | None) -> Markup:
         fact, mention = facts[match.group(1)], bool(match.group(2))
         if not fact.known:
             return str(Markup('<span class="fact fact--unknown">{}</span>').format(gettext("not known")))
+        direction = Markup(' dir="ltr"') if fact.kind in ("phone", "email") else ""
         if fact.href and not mention:
-            return str(Markup('<a class="fact" href="{}">{}</a>').format(fact.href, fact.value))
-        return str(Markup('<span class="fact">{}</span>').format(fact.display_value))
+            return str(Markup('<a class="fact" href="{}"{}>{}</a>').format(
+                fact.href, direction, fact.value))
+        return str(Markup('<span class="fact"{}>{}</span>').format(direction, fact.display_value))
 
     return Markup(content.FACT_RE.sub(replace, translated))
 
 
+def long_date(day: dt.date) -> str:
+    """A date as the language writes it in full ("June 1, 2024", "۱ ژوئن ۲۰۲۴"): Gregorian, in
+    the language's own digits, as the device writes it (``i18n.date_locale``)."""
+    return i18n.native_digits(format_date(day, "long"), g.get("lang_code", i18n.DEFAULT_LANG))
+
+
 def source_date_text(when: content.SourceDate) -> str:
     """A source's own date, as precisely as the source gives it ("June 2025", "2016")."""
+    lang_code = g.get("lang_code", i18n.DEFAULT_LANG)
     if when.precision == "day":
-        return format_date(when.date, "long")
+        return long_date(when.date)
     if when.precision == "month":
-        return format_skeleton("yMMMM", when.date, locale=get_locale())
-    return str(when.date.year)
+        return i18n.native_digits(format_skeleton("yMMMM", when.date, locale=get_locale()), lang_code)
+    return i18n.native_digits(str(when.date.year), lang_code)
 
 
 class FactAnchors:
@@ -188,6 +223,8 @@ def init_app(app: Flask) -> None:
             "lang_code": lang_code,
             "html_lang": i18n.HTML_LANG[lang_code],
             "text_dir": i18n.text_direction(lang_code),
+            "text_dirs": {code: i18n.text_direction(code) for code in i18n.LANGUAGES},
+            "date_locale": i18n.date_locale(lang_code),
             "locale": i18n.LANGUAGES[lang_code],
             # Absolute alternates and canonical URLs where the public address is known.
             "public_url": str(current_app.config.get("PUBLIC_URL") or "").rstrip("/"),
@@ -199,12 +236,15 @@ def init_app(app: Flask) -> None:
             "fact_text": fact_text,
             "fact_anchor": FactAnchors(),  # context processors run once per rendered page
             "progress_texts": progress_texts,
+            # The example numbers, isolated left to right: as markup, and as text for
+            # attributes a script shows (``data-i18n.*``).
+            "example": {name: ltr(value) for name, value in EXAMPLE_NUMBERS.items()},
+            "example_text": {name: ltr_text(value) for name, value in EXAMPLE_NUMBERS.items()},
             "reminder_rules": REMINDER_RULES,
             "all_operators": content.OPERATORS,
             "operator_names": {op: guide.name for op, guide in site_content().operators.items()},
         }
 
-    app.add_template_filter(lambda d: format_date(d, "long") if isinstance(d, dt.date) else "",
-                            "long_date")
+    app.add_template_filter(lambda d: long_date(d) if isinstance(d, dt.date) else "", "long_date")
     app.add_template_filter(source_date_text, "source_date")
     app.add_template_filter(lambda url: urlsplit(url).hostname.removeprefix("www."), "source_host")

@@ -6,7 +6,8 @@
 
 /**
  * Read an Azerbaijani mobile number in any common form (+994 50 123 45 67, 00994…, 994…,
- * 050 123 45 67, 50 123 45 67; spaces, dashes, dots, brackets) and format it for the card.
+ * 050 123 45 67, 50 123 45 67; spaces, dashes, dots, brackets), in Latin, Arabic-Indic or
+ * Persian digits (normaliseNumberInput), and format it for the card in Latin digits.
  * Pure: testable without a browser.
  * @param {string} input what was typed
  * @param {string[]} prefixes the two-digit mobile prefixes, e.g. ["50", "51", "55", …]
@@ -15,7 +16,7 @@
  *   error: empty | malformed | foreign | length | prefix
  */
 function parseMobileNumber (input, prefixes) {
-  const text = String(input || '').trim();
+  const text = normaliseNumberInput(input).trim();
   if (!text) { return { ok: false, error: 'empty' }; }
   if (!/^\+?[\d\s\-().]+$/.test(text)) { return { ok: false, error: 'malformed' }; }
   let digits = text.replace(/\D/g, '');

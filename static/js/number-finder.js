@@ -7,13 +7,15 @@
 
 /**
  * Read a number in any common form (+994 50 …, 00994 50 …, 050 …, 50 …, or just the
- * first digits) and say what its prefix tells. Pure: testable without a browser.
+ * first digits), in Latin, Arabic-Indic or Persian digits and with whatever spaces and marks
+ * a paste brings (normaliseNumberInput), and say what its prefix tells. Pure: testable
+ * without a browser.
  * @returns {{status: string, prefix?: string, operator?: string, carrier?: string}}
  *   status: operator | naxtel | other-operator | unknown-prefix | incomplete | malformed | too-long | foreign
  *   (other-operator: a carrier this guide does not cover, by the library's name in `carrier`)
  */
 function lookupNumber (input, table) {
-  const text = String(input || '').trim();
+  const text = normaliseNumberInput(input).trim();
   if (!text) { return { status: 'incomplete' }; }
   if (!/^\+?[\d\s\-().]+$/.test(text)) { return { status: 'malformed' }; }
   let digits = text.replace(/\D/g, '');

@@ -73,14 +73,17 @@ function foldLine (line) {
 
 /**
  * An iCalendar file (RFC 5545) with one event and alarm per reminder, at floating local
- * times (the phone's own zone, as on the page). ``plan``: ``{id, operator, url, stamp}``;
+ * times (the phone's own zone, as on the page). ``plan``: ``{id, operator, url, stamp, lang}``;
  * each UID names the plan, the operator and the step, so two SIMs closed on the same day,
- * or the same operator's plan made twice, never overwrite each other's events.
+ * or the same operator's plan made twice, never overwrite each other's events. Each text
+ * names its language (``LANGUAGE=ar``), so a calendar can lay Arabic and Persian out right
+ * to left.
  */
 function buildIcs (items, texts, title, plan) {
   const fmt = (d) => isoDay(d).replace(/-/g, '') + 'T' +
     String(d.getHours()).padStart(2, '0') + String(d.getMinutes()).padStart(2, '0') + '00';
   const escape = (s) => String(s).replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\n/g, '\\n');
+  const text = (name) => name + (plan.lang ? ';LANGUAGE=' + plan.lang : '') + ':';
   const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//SIM Exit//Reminders//EN', 'CALSCALE:GREGORIAN',
     'METHOD:PUBLISH'];
   items.forEach((item) => {
@@ -88,14 +91,30 @@ function buildIcs (items, texts, title, plan) {
     lines.push('BEGIN:VEVENT',
       'UID:simexit-' + plan.id + '-' + plan.operator + '-' + item.kind + '@sim-exit.invalid',
       'DTSTAMP:' + plan.stamp, 'DTSTART:' + fmt(item.due), 'DTEND:' + fmt(end),
-      'SUMMARY:' + escape(title + ' — ' + texts[item.kind]),
-      'DESCRIPTION:' + escape(texts[item.kind] + '\n' + plan.url),
+      text('SUMMARY') + escape(title + ' — ' + texts[item.kind]),
+      text('DESCRIPTION') + escape(texts[item.kind] + '\n' + plan.url),
       'URL:' + plan.url,
-      'BEGIN:VALARM', 'ACTION:DISPLAY', 'DESCRIPTION:' + escape(texts[item.kind]), 'TRIGGER:PT0M',
+      'BEGIN:VALARM', 'ACTION:DISPLAY', text('DESCRIPTION') + escape(texts[item.kind]), 'TRIGGER:PT0M',
       'END:VALARM', 'END:VEVENT');
   });
   lines.push('END:VCALENDAR');
   return lines.map(foldLine).join('\r\n') + '\r\n';
+}
+
+/**
+ * A date inside a sentence, isolated (``<bdi>``: its own direction, from its first letter), so
+ * that its digits and separators keep their order in Arabic and Persian text, and a date in
+ * digits only (``10/03/2026``) is never reordered by the words around it.
+ */
+function isolated (text) {
+  const $bdi = document.createElement('bdi');
+  $bdi.textContent = text;
+  return $bdi;
+}
+
+/** The same for plain text: Unicode's first-strong isolate around it (UAX #9). */
+function isolatedText (text) {
+  return '\u2068' + text + '\u2069';
 }
 
 /** A short random id for a calendar plan made on the device (no server involved). */
@@ -113,6 +132,9 @@ class Remind extends Component {
     this.rules = JSON.parse($root.getAttribute('data-rules'));
     this.locale = $root.getAttribute('data-locale');
     this.htmlLang = $root.getAttribute('data-html-lang');
+    // Dates as the server writes them (Babel): Gregorian, in the language's own digits
+    // (Persian ۱۲۳), whatever the device's defaults (a Persian phone's calendar is Solar Hijri).
+    this.dateLocale = $root.getAttribute('data-date-locale') || this.htmlLang;
     this.$date = $root.querySelector('[data-remind-date]');
     this.$operator = $root.querySelector('[data-remind-operator]');
     this.$check = $root.querySelector('[data-remind-check]');
@@ -217,18 +239,18 @@ class Remind extends Component {
 
   formatDay (iso) {
     const parts = iso.split('-').map(Number);
-    return new Intl.DateTimeFormat(this.htmlLang, { dateStyle: 'full' })
+    return new Intl.DateTimeFormat(this.dateLocale, { dateStyle: 'full' })
       .format(new Date(parts[0], parts[1] - 1, parts[2]));
   }
 
   /** The dated plan, on the page as soon as a day is picked, whether or not push works. */
   showPlan (items) {
     this.$previewList.textContent = '';
-    const when = new Intl.DateTimeFormat(this.htmlLang, { dateStyle: 'full', timeStyle: 'short' });
+    const when = new Intl.DateTimeFormat(this.dateLocale, { dateStyle: 'full', timeStyle: 'short' });
     items.forEach((item) => {
       const $item = document.createElement('li');
       const $when = document.createElement('strong');
-      $when.textContent = when.format(item.due);
+      $when.appendChild(isolated(when.format(item.due)));
       $item.append($when, ': ' + this.t('kind-' + item.kind));
       this.$previewList.appendChild($item);
     });
@@ -252,11 +274,11 @@ class Remind extends Component {
       if (seq !== this.previewSeq || !data || data.working_day.ok) { return; }
       const suggested = data.working_day.suggested;
       const $text = document.createElement('span');
-      $text.textContent = this.t(data.working_day.reason).replace('{date}', this.formatDay(suggested)) + ' ';
+      $text.textContent = this.t(data.working_day.reason).replace('{date}', isolatedText(this.formatDay(suggested))) + ' ';
       const $use = document.createElement('button');
       $use.type = 'button';
       $use.className = 'button button--secondary button--small';
-      $use.textContent = this.t('use-suggested').replace('{date}', this.formatDay(suggested));
+      $use.textContent = this.t('use-suggested').replace('{date}', isolatedText(this.formatDay(suggested)));
       $use.addEventListener('click', () => { this.$date.value = suggested; this.preview(); });
       this.$check.append($text, $use);
     }).catch(() => { /* offline: the working-day check needs the server */ });
@@ -354,13 +376,13 @@ class Remind extends Component {
 
   render (plan) {
     this.$list.textContent = '';
-    const when = new Intl.DateTimeFormat(this.htmlLang, { dateStyle: 'medium', timeStyle: 'short' });
+    const when = new Intl.DateTimeFormat(this.dateLocale, { dateStyle: 'medium', timeStyle: 'short' });
     plan.reminders.forEach((item) => {
       const $item = document.createElement('li');
       $item.className = 'remind__item';
       const state = item.state === 'pending' ? '' : ' (' + this.t('state-' + item.state, item.state) + ')';
       const $text = document.createElement('span');
-      $text.textContent = when.format(new Date(item.due)) + ': ' + this.t('kind-' + item.kind) + state;
+      $text.append(isolated(when.format(new Date(item.due))), ': ' + this.t('kind-' + item.kind) + state);
       $item.appendChild($text);
       if (item.state === 'pending' || item.state === 'sent') {
         const $done = document.createElement('button');
@@ -417,7 +439,7 @@ class Remind extends Component {
     const name = this.operatorName();
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
     const plan = { id: randomId(), operator: choice.operator, stamp: stamp,
-      url: window.location.origin + window.location.pathname };
+      url: window.location.origin + window.location.pathname, lang: this.htmlLang };
     const ics = buildIcs(items, texts, this.t('calendar-title').replace('{operator}', name), plan);
     const url = URL.createObjectURL(new Blob([ics], { type: 'text/calendar' }));
     const $link = document.createElement('a');

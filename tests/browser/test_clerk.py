@@ -31,6 +31,9 @@ SCRIPT = {
     "az": re.compile("[əğışçöüƏĞİŞÇÖÜ]"),
     "ru": re.compile("[а-яёА-ЯЁ]"),
     "zh-hans": re.compile("[\u4e00-\u9fff]"),
+    "tr": re.compile("[çğıöşüÇĞİÖŞÜ]"),
+    "ar": re.compile("[\u0621-\u064a]"),
+    "fa": re.compile("[پچژگکی]"),  # the letters Persian adds to the Arabic alphabet
 }
 #: WCAG-ish "large text" for arm's length: 24 CSS px or more.
 LARGE_PX = 24

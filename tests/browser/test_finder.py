@@ -38,6 +38,11 @@ CASES = [
     ("hello", "malformed", None, None),
     ("050 123 45 67 89", "too-long", None, None),
     ("+7 912 345 67 89", "foreign", None, None),
+    # Arabic-Indic and Persian digits, as Arabic and Persian keyboards type them.
+    ("٠٥٠ ١٢٣ ٤٥ ٦٧", "operator", "050", "azercell"),
+    ("+٩٩٤ ٥٥ ١٢٣ ٤٥ ٦٧", "operator", "055", "bakcell"),
+    ("۰۷۷ ۱۲۳ ۴۵ ۶۷", "operator", "077", "nar"),
+    ("۰۰۹۹۴ ۶۰", "naxtel", None, None),
 ]
 #: What an English reader must read for each answer (first paragraph, then the rest).
 ENGLISH = {

@@ -7,10 +7,11 @@ const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 
-// Load the component file as the bundle would, with a stand-in base class.
-const source = fs.readFileSync(path.join(__dirname, '..', '..', 'static', 'js', 'clerk-number.js'), 'utf8');
+// Load the component file as the bundle would: in one scope with the number reading it shares
+// (number-input.js), with a stand-in base class.
+const js = (name) => fs.readFileSync(path.join(__dirname, '..', '..', 'static', 'js', name), 'utf8');
 const sandbox = { module: { exports: {} }, Component: class {} };
-vm.runInNewContext(source, sandbox);
+vm.runInNewContext(js('number-input.js') + '\n' + js('clerk-number.js'), sandbox);
 const { parseMobileNumber, formatMobileNumber } = sandbox.module.exports;
 // As webapp/numbers.py mobile_prefixes: the operators' prefixes and the former Naxtel ones.
 const table = JSON.parse(process.env.SIMEXIT_PREFIX_TABLE);
@@ -32,6 +33,16 @@ const accepted = [
   ['010 123 45 67', '101234567'],
   ['099 123 45 67', '991234567'],
   ['060 123 45 67', '601234567'], // former Naxtel: the number was kept (facts §8)
+  // Arabic-Indic and Persian digits, and what a paste from Arabic or Persian text brings.
+  ['+٩٩٤ ٥٠ ١٢٣ ٤٥ ٦٧', '501234567'],
+  ['۰۵۵ ۱۲۳ ۴۵ ۶۷', '551234567'],
+  ['٠٠٩٩٤٧٠١٢٣٤٥٦٧', '701234567'],
+  ['۰۰۹۹۴ ۷۷ ۹۹۹ ۰۰ ۱۱', '779990011'],
+  ['\u200f+994 50 123 45 67\u200f', '501234567'],
+  ['\u2066+994 99 123 45 67\u2069', '991234567'],
+  ['050\u00a0123\u00a045\u00a067', '501234567'],
+  ['٠٥٠٬١٢٣٬٤٥٬٦٧', '501234567'],
+  ['＋994 51 123 45 67', '511234567'],
 ];
 
 for (const [input, digits] of accepted) {
@@ -62,6 +73,11 @@ const rejected = [
   ['+994 12 345 67 89', 'prefix'],
   ['101', 'length'], // the fire service is not a number to close
   ['102', 'length'],
+  ['\u200f\u200e', 'empty'],
+  ['٠٥٠ ١٢٣ ٤٥', 'length'],
+  ['+٧ ٩١٢ ٣٤٥ ٦٧ ٨٩', 'foreign'],
+  ['٠١٢ ١٢٣ ٤٥ ٦٧', 'prefix'],
+  ['٠٥٠ ١٢٣ ٤٥ ٦أ', 'malformed'],
 ];
 
 for (const [input, error] of rejected) {

@@ -7,10 +7,11 @@ const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 
-// Load the component file as the bundle would, with a stand-in base class.
-const source = fs.readFileSync(path.join(__dirname, '..', '..', 'static', 'js', 'number-finder.js'), 'utf8');
+// Load the component file as the bundle would: in one scope with the number reading it shares
+// (number-input.js), with a stand-in base class.
+const js = (name) => fs.readFileSync(path.join(__dirname, '..', '..', 'static', 'js', name), 'utf8');
 const sandbox = { module: { exports: {} }, Component: class {} };
-vm.runInNewContext(source, sandbox);
+vm.runInNewContext(js('number-input.js') + '\n' + js('number-finder.js'), sandbox);
 const { lookupNumber } = sandbox.module.exports;
 const table = JSON.parse(process.env.SIMEXIT_PREFIX_TABLE);
 
@@ -41,6 +42,25 @@ const cases = [
   ['+994 50 123 45 67 8', 'too-long'],
   ['050 123 45 67 89', 'too-long'],
   ['+7 912 345 67 89', 'foreign'],
+  // Arabic-Indic and Persian digits, and what a paste from Arabic or Persian text brings.
+  ['٠٥٠ ١٢٣ ٤٥ ٦٧', 'operator', 'azercell'],
+  ['۰۵۵ ۱۲۳ ۴۵ ۶۷', 'operator', 'bakcell'],
+  ['+٩٩٤ ٧٠ ١٢٣ ٤٥ ٦٧', 'operator', 'nar'],
+  ['٠٠٩٩٤ ٧٧', 'operator', 'nar'],
+  ['۰۰۹۹۴۵۱۱۲۳۴۵۶۷', 'operator', 'azercell'],
+  ['\u200f+994 99 123 45 67\u200f', 'operator', 'bakcell'],
+  ['\u2066+994 10 123 45 67\u2069', 'operator', 'azercell'],
+  ['050\u00a0123\u00a045\u00a067', 'operator', 'azercell'],
+  ['٠٥٠٬١٢٣٬٤٥٬٦٧', 'operator', 'azercell'],
+  ['＋994 55', 'operator', 'bakcell'],
+  ['۰۶۰', 'naxtel'],
+  ['٠٤٠', 'other-operator', null, 'FONEX'],
+  ['٠١٢ ١٢٣ ٤٥ ٦٧', 'unknown-prefix'],
+  ['۰', 'incomplete'],
+  ['\u200f', 'incomplete'],
+  ['٠٥٠ ١٢٣ ٤٥ ٦٧ ٨٩', 'too-long'],
+  ['+٧ ٩١٢ ٣٤٥ ٦٧ ٨٩', 'foreign'],
+  ['٠٥٠ ١٢أ', 'malformed'],
 ];
 
 for (const [input, status, operator, carrier] of cases) {

@@ -89,7 +89,8 @@ def rendered(kind: str, operator: str, locale: str, public_url: str = "") -> str
         "body": body,
         "navigate": navigate,
         "lang": i18n.HTML_LANG[lang_code],
-        "dir": "ltr",
+        # Arabic and Persian right to left: the phone lays the text out (and aligns it) so.
+        "dir": i18n.text_direction(lang_code),
         # Same tag (and push Topic) for a re-send: the phone replaces, never stacks.
         "tag": f"simexit-{kind}",
         # Let our service worker (when it runs) add the icon and handle "Done".
