@@ -28,11 +28,17 @@ class StepNav extends Component {
         this.setCollapsed(event.target.closest('.step'), true);
       }
     });
-    if (window.location.hash) {
-      const $target = document.getElementById(window.location.hash.slice(1));
-      const $step = $target && $target.closest('.step');
-      if ($step && this.$steps.indexOf($step) !== -1) { this.setCollapsed($step, false); }
-    }
+    // A link to a step (the short way's lines, the clerk card's "Back") opens it, also when
+    // the page is already open.
+    this.openLinked();
+    window.addEventListener('hashchange', () => this.openLinked());
+  }
+
+  openLinked () {
+    if (!window.location.hash) { return; }
+    const $target = document.getElementById(window.location.hash.slice(1));
+    const $step = $target && $target.closest('.step');
+    if ($step && this.$steps.indexOf($step) !== -1) { this.setCollapsed($step, false); }
   }
 
   setCollapsed ($step, collapsed, updateAll = true) {
