@@ -347,9 +347,10 @@ def test_an_operator_guide_opens_with_the_short_way_to_its_steps(site, lang, ope
 
 @pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
 @pytest.mark.parametrize("operator", OPERATORS)
-def test_where_to_go_names_the_offices(site, lang, operator):
+def test_where_to_go_names_the_offices_and_folds_its_sources(site, lang, operator):
     """The "where to go" step, in every language, with the operator's website as the channel
-    where its offices are listed, each fact with its source."""
+    where its offices are listed; each step's facts are in a closed "Sources" disclosure, in
+    the page itself (no script needed to read them)."""
     from webapp import content
 
     c = content.load()
@@ -358,9 +359,17 @@ def test_where_to_go_names_the_offices(site, lang, operator):
     assert step is not None and step.find("h2").all_text()
     locator = c.facts[f"{operator}-office-locator"]
     assert not locator.known and locator.source.rstrip("/").count("/") == 2  # a home page
-    hrefs = [a.attrs.get("href") for a in step.find_all("a")]
+    sources = step.find("details", "facts--fold")
+    assert sources is not None and "open" not in sources.attrs
+    assert sources.find("summary").all_text()
+    hrefs = [a.attrs.get("href") for a in sources.find_all("a")]
     assert locator.source in hrefs
-    facts = [li.attrs["data-fact"] for li in step.find_all("li", "fact-item")]
+    facts = [li.attrs["data-fact"] for li in sources.find_all("li", "fact-item")]
     assert facts == list(next(s for s in c.operators[operator].steps if s.id == "where-to-go").facts)
-    for li in step.find_all("li", "fact-item"):
+    for li in sources.find_all("li", "fact-item"):
         assert li.find("span", "fact-item__source").all_text(), li.attrs
+    # Every step's facts fold the same way; the page's own facts box does not.
+    for li in page.find_all("li", "step"):
+        for box in li.find_all(cls="facts"):
+            assert box.tag == "details" and "open" not in box.attrs, li.attrs["id"]
+    assert page.find("div", "facts--page").find("ul", "facts__list") is not None

@@ -32,6 +32,19 @@ class StepNav extends Component {
     // the page is already open.
     this.openLinked();
     window.addEventListener('hashchange', () => this.openLinked());
+    // Paper shows every step's sources: print.css opens the "Sources" disclosures where a style
+    // can (::details-content); elsewhere they open for the print and close again after it.
+    if (!(window.CSS && CSS.supports && CSS.supports('selector(::details-content)'))) {
+      let $opened = [];
+      window.addEventListener('beforeprint', () => {
+        $opened = Array.from($root.querySelectorAll('details.facts--fold:not([open])'));
+        $opened.forEach(($details) => { $details.open = true; });
+      });
+      window.addEventListener('afterprint', () => {
+        $opened.forEach(($details) => { $details.open = false; });
+        $opened = [];
+      });
+    }
   }
 
   openLinked () {
