@@ -1,5 +1,6 @@
 """Print: each operator guide, in every language, fits on one or two A4 pages, with its
-sources (the steps' "Sources" disclosures, closed on screen, printed open), in readable type.
+sources (the steps' "Sources" disclosures, closed on screen, printed open) and its short way
+first, in readable type.
 
 Chromium prints the page in print media (``static/css/print.css``) to a PDF; pypdf counts
 its pages and extracts its text, so the sources are checked on the paper itself.
@@ -101,6 +102,12 @@ def test_a_guide_prints_on_two_a4_pages_with_its_sources_in_readable_type(page, 
     assert len(titles) == len(CONTENT.operators[operator].steps)
     for title in titles:
         assert squeeze(title)[:30] in text, title
+    # The short way comes first, on paper too.
+    lines = page.locator(".short-way li").all_text_contents()
+    assert len(lines) == len(CONTENT.operators[operator].short_way)
+    for line in lines:
+        assert squeeze(line)[:30] in text, line
+    assert text.index(squeeze(lines[0])[:30]) < text.index(squeeze(titles[0])[:30])
 
     # Readable: nothing printed smaller than 9pt.
     assert page.evaluate("matchMedia('print').matches")
