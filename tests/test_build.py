@@ -70,6 +70,65 @@ class Collector(HTMLParser):
             self._in_script = False
 
 
+class Node:
+    def __init__(self, tag, attrs, parent=None):
+        self.tag, self.attrs, self.parent, self.children, self.text = tag, attrs, parent, [], []
+
+    @property
+    def classes(self) -> list[str]:
+        return (self.attrs.get("class") or "").split()
+
+    def iter(self):
+        yield self
+        for child in self.children:
+            yield from child.iter()
+
+    def find(self, tag=None, cls=None, **attrs):
+        return next(self.find_all(tag, cls, **attrs), None)
+
+    def find_all(self, tag=None, cls=None, **attrs):
+        return (n for n in self.iter() if (tag is None or n.tag == tag)
+                and (cls is None or cls in n.classes)
+                and all(n.attrs.get(k) == v for k, v in attrs.items()))
+
+    def all_text(self) -> str:
+        return " ".join(" ".join(t for n in self.iter() for t in n.text).split())
+
+
+class Tree(HTMLParser):
+    """A page as a tree of elements (enough of HTML for our own pages)."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+            "track", "wbr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = self.current = Node("#document", {})
+
+    def handle_starttag(self, tag, attrs):
+        node = Node(tag, dict(attrs), self.current)
+        self.current.children.append(node)
+        if tag not in self.VOID:
+            self.current = node
+
+    def handle_endtag(self, tag):
+        node = self.current
+        while node is not self.root and node.tag != tag:
+            node = node.parent
+        if node is not self.root:
+            self.current = node.parent
+
+    def handle_data(self, data):
+        self.current.text.append(data)
+
+
+def tree(html: bytes) -> Node:
+    parser = Tree()
+    parser.feed(html.decode("utf-8"))
+    parser.close()
+    return parser.root
+
+
 def parse(html: bytes) -> Collector:
     c = Collector()
     c.feed(html.decode("utf-8"))
@@ -258,3 +317,63 @@ def test_a_new_phonenumbers_version_makes_the_build_stale(site, monkeypatch):
 
     monkeypatch.setattr(numbers, "library_version", lambda: "9.9.99")
     assert build.is_stale(str(site["dir"]))
+
+
+@pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
+@pytest.mark.parametrize("operator", OPERATORS)
+def test_an_operator_guide_opens_with_the_short_way_to_its_steps(site, lang, operator):
+    """Right under the title and the lead: a few lines, each a link to a step of the page."""
+    from webapp import content
+
+    guide = content.load().operators[operator]
+    page = tree(read(site, f"/{lang}/{operator}/"))
+    heading = page.find("div", "page-heading")
+    parts = [child.tag + "." + ".".join(child.classes) for child in heading.children]
+    h1 = [p.split(".")[0] for p in parts].index("h1")
+    assert parts[h1 + 1:h1 + 3] == ["p.lead", "section.short-way"], parts
+    short_way = heading.children[h1 + 2]
+    assert short_way.find("h2", "short-way__title").all_text()
+    links = list(short_way.find("ol", "short-way__list").find_all("a"))
+    assert [a.attrs["href"] for a in links] == [f"#{line.step}" for line in guide.short_way]
+    step_ids = [li.attrs["id"] for li in page.find_all("li", "step")]
+    assert step_ids == [s.id for s in guide.steps]
+    for link in links:
+        assert link.attrs["href"][1:] in step_ids and link.all_text(), link.attrs
+    # Nothing but the title, the kicker and the lead comes before it in the page's main.
+    main = page.find("main")
+    before = []
+    for node in main.iter():
+        if node is short_way:
+            break
+        before.append(node.tag)
+    assert set(before) <= {"main", "div", "p", "h1", "span", "a", "strong"}, before
+
+
+@pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
+@pytest.mark.parametrize("operator", OPERATORS)
+def test_where_to_go_names_the_offices_and_folds_its_sources(site, lang, operator):
+    """The "where to go" step, in every language, with the operator's website as the channel
+    where its offices are listed; each step's facts are in a closed "Sources" disclosure, in
+    the page itself (no script needed to read them)."""
+    from webapp import content
+
+    c = content.load()
+    page = tree(read(site, f"/{lang}/{operator}/"))
+    step = page.find("li", "step", id="where-to-go")
+    assert step is not None and step.find("h2").all_text()
+    locator = c.facts[f"{operator}-office-locator"]
+    assert not locator.known and locator.source.rstrip("/").count("/") == 2  # a home page
+    sources = step.find("details", "facts--fold")
+    assert sources is not None and "open" not in sources.attrs
+    assert sources.find("summary").all_text()
+    hrefs = [a.attrs.get("href") for a in sources.find_all("a")]
+    assert locator.source in hrefs
+    facts = [li.attrs["data-fact"] for li in sources.find_all("li", "fact-item")]
+    assert facts == list(next(s for s in c.operators[operator].steps if s.id == "where-to-go").facts)
+    for li in sources.find_all("li", "fact-item"):
+        assert li.find("span", "fact-item__source").all_text(), li.attrs
+    # Every step's facts fold the same way; the page's own facts box does not.
+    for li in page.find_all("li", "step"):
+        for box in li.find_all(cls="facts"):
+            assert box.tag == "details" and "open" not in box.attrs, li.attrs["id"]
+    assert page.find("div", "facts--page").find("ul", "facts__list") is not None

@@ -70,11 +70,25 @@ def test_prose_carries_no_bare_numbers(real):
             texts += [step.title, step.body or "", step.tip or "", *step.items]
             for option in step.options:
                 texts += [option.title, option.body or "", *option.can, *option.cannot]
+        texts += [line.text for line in guide.short_way]
         for q in guide.questions:
             texts += [q.question, q.answer, *q.items]
     for text in texts:
         bare = content.FACT_RE.sub("", text)
         assert not re.search(r"\d", bare), text
+
+
+def test_every_operator_guide_opens_with_a_short_way_to_its_steps(real):
+    low, high = content.SHORT_WAY_LINES
+    for guide in real.operators.values():
+        steps = [s.id for s in guide.steps]
+        assert low <= len(guide.short_way) <= high, guide.id
+        assert {line.step for line in guide.short_way} <= set(steps), guide.id
+        # In the order of the steps it links to, and "where to go" among them.
+        assert [line.step for line in guide.short_way] == sorted(
+            (line.step for line in guide.short_way), key=steps.index), guide.id
+        assert "where-to-go" in [line.step for line in guide.short_way], guide.id
+    assert all(not guide.short_way for guide in real.sections.values())
 
 
 def test_fact_placeholders_are_listed_under_their_step(real):
@@ -125,6 +139,26 @@ BAD_EDITS = [
     ("operators/azercell.toml", 'id = "confirm-operator"', 'id = "confirm-operator"\ncolour = 1',
      "operators/azercell.toml", "step 'confirm-operator'", "colour"),
     ("faq.toml", "[[question]]", "[[question]]\nid = 3\n", "faq.toml", "(file)", "(syntax)"),
+    # The short way: each line names a step of its own file, and only mentions facts (the line
+    # is a link); three to five lines; operator files only.
+    ("operators/azercell.toml", 'step = "before-you-go"', 'step = "before-you-leave"',
+     "operators/azercell.toml", "short_way #1", "step"),
+    ("operators/nar.toml", 'step = "where-to-go"', 'step = "Where"', "operators/nar.toml",
+     "short_way #3", "step"),
+    ("operators/bakcell.toml", 'step = "documents"\n', "", "operators/bakcell.toml",
+     "short_way #2", "step"),
+    ("operators/azercell.toml", 'text = "Unlink your banks', 'colour = 1\ntext = "Unlink your banks',
+     "operators/azercell.toml", "short_way #1", "colour"),
+    ("operators/azercell.toml", "Go to an Azercell Exclusive office, also",
+     "Call {fact:azercell-contact-centre}, or go to an Azercell Exclusive office, also",
+     "operators/azercell.toml", "short_way #3", "text"),
+    ("operators/azercell.toml", "Go to an Azercell Exclusive office, also",
+     "Call {fact:no-such-fact:text}, or go to an Azercell Exclusive office, also",
+     "operators/azercell.toml", "short_way #3", "text"),
+    ("operators/nar.toml", '[[short_way]]\nstep = "documents"', '[[not_short_way]]\nstep = "documents"',
+     "operators/nar.toml", "(file)", "not_short_way"),
+    ("prepare.toml", 'id = "prepare"', 'id = "prepare"\n[[short_way]]\nstep = "x"\ntext = "y"\n',
+     "prepare.toml", "(file)", "short_way"),
 ]
 
 
@@ -156,3 +190,28 @@ def test_an_unknown_fact_may_not_carry_a_guess(content_copy):
     edit(content_copy / "facts.toml", 'id = "nar-call-centre"', 'id = "nar-call-centre"\nvalue = "102"')
     with pytest.raises(content.ContentError, match="never guess"):
         content.load(str(content_copy))
+
+
+@pytest.mark.parametrize("keep", [2, 6])
+def test_a_short_way_has_three_to_five_lines(content_copy, keep):
+    path = content_copy / "operators" / "bakcell.toml"
+    text = path.read_text(encoding="utf-8")
+    head, _, rest = text.partition("[[short_way]]")
+    lines, _, steps = ("[[short_way]]" + rest).partition("[[step]]")
+    blocks = [b for b in lines.split("[[short_way]]") if b.strip()]
+    blocks = (blocks * 2)[:keep]
+    path.write_text(head + "".join("[[short_way]]" + b for b in blocks) + "[[step]]" + steps,
+                    encoding="utf-8")
+    with pytest.raises(content.ContentError) as info:
+        content.load(str(content_copy))
+    assert (info.value.entry, info.value.field) == ("(file)", "short_way")
+    assert f"has {keep} lines" in str(info.value)
+
+
+def test_a_short_way_line_may_mention_a_fact(content_copy):
+    """Mentioned, the fact is plain text in the line; as a link it would nest in the line's."""
+    edit(content_copy / "operators" / "azercell.toml", "Go to an Azercell Exclusive office, also",
+         "Ask {fact:azercell-contact-centre:text} where to go, or go to an Azercell Exclusive "
+         "office, also")
+    line = content.load(str(content_copy)).operators["azercell"].short_way[2]
+    assert line.step == "where-to-go" and "{fact:azercell-contact-centre:text}" in line.text

@@ -35,7 +35,10 @@ TERMINATE_LINES = (
        "number is cancelled? A text message is fine too. Thank you."),
 )
 #: TRANSLATORS: shown to shop staff; polite questions, as asked in the street or in a shop.
+#: The first is for a shop that sends the traveller elsewhere (a kiosk that only sells SIMs).
 OFFICE_LINES = (
+    N_("If my contract cannot be terminated here, could you please tell me which %(operator)s "
+       "office can do it?"),
     N_("Excuse me, where is the nearest %(operator)s office where I can cancel my number?"),
     N_("Could you write down the address or show it to me on a map, please?"),
 )

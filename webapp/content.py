@@ -108,6 +108,14 @@ class Step:
 
 
 @dataclass(frozen=True)
+class ShortLine:
+    """One line of an operator guide's short way: what to do, linking to its full step."""
+
+    step: str  # the id of the step that says it in full
+    text: str
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     question: str
@@ -128,6 +136,7 @@ class Guide:
     name: str | None = None  # operators only (a proper noun, never translated)
     hotline: str | None = None  # fact id
     prefixes: str | None = None  # fact id
+    short_way: tuple[ShortLine, ...] = ()  # operators only: the page's first lines
 
 
 @dataclass(frozen=True)
@@ -319,11 +328,39 @@ def _question(path: str, index: int, table, facts) -> Question:
     return Question(qid, question, answer, items, _fact_refs(r, "facts", facts, [question, answer, *items]))
 
 
+#: How many lines an operator guide's short way has: before, where, bring, ask, keep.
+SHORT_WAY_LINES = (3, 5)
+
+
+def _short_way(path: str, r: _Reader, steps: tuple[Step, ...], facts) -> tuple[ShortLine, ...]:
+    """The short way's lines, each naming a step of the same file."""
+    tables = r.tables("short_way", required=True)
+    low, high = SHORT_WAY_LINES
+    if not low <= len(tables) <= high:
+        r.fail("short_way", f"has {len(tables)} lines; the short way has {low} to {high}")
+    step_ids = [s.id for s in steps]
+    lines = []
+    for index, table in enumerate(tables):
+        line = _Reader(path, _entry("short_way", index, table), table)
+        line.check_keys({"step", "text"})
+        step = line.ident("step")
+        if step not in step_ids:
+            line.fail("step", f"unknown step {step!r} (steps: {', '.join(step_ids)})")
+        text = line.text("text")
+        for ref, mention in FACT_RE.findall(text):
+            if ref not in facts:
+                line.fail("text", f"placeholder {{fact:{ref}}} names an unknown fact")
+            if not mention:  # the line is a link: a number in it must not be one too
+                line.fail("text", f"write {{fact:{ref}:text}}: a short-way line only mentions facts")
+        lines.append(ShortLine(step, text))
+    return tuple(lines)
+
+
 def _guide(path: str, expected_id: str, facts: dict[str, Fact], *, operator: bool) -> Guide:
     data = _load_toml(path)
     r = _Reader(path, "(file)", data)
     if operator:
-        r.check_keys({"id", "name", "summary", "hotline", "prefixes", "step"})
+        r.check_keys({"id", "name", "summary", "hotline", "prefixes", "short_way", "step"})
     else:
         r.check_keys({"id", "title", "summary", "step", "question"})
     guide_id = r.ident("id")
@@ -337,15 +374,18 @@ def _guide(path: str, expected_id: str, facts: dict[str, Fact], *, operator: boo
     if not steps and not questions:
         r.fail("step", "a guide needs at least one step or question")
     hotline = prefixes = None
+    short_way: tuple[ShortLine, ...] = ()
     if operator:
         name = r.text("name")
         for key in ("hotline", "prefixes"):
             if r.ident(key) not in facts:
                 r.fail(key, f"unknown fact {data[key]!r}")
         hotline, prefixes, title = data["hotline"], data["prefixes"], name
+        short_way = _short_way(path, r, steps, facts)
     else:
         name, title = None, r.text("title")
-    return Guide(guide_id, title, r.text("summary"), steps, questions, name, hotline, prefixes)
+    return Guide(guide_id, title, r.text("summary"), steps, questions, name, hotline, prefixes,
+                 short_way)
 
 
 def load(content_dir: str = CONTENT_DIR) -> Content:
@@ -379,7 +419,7 @@ def translatable_strings(data: dict):
     Used by the Babel extractor, so translators see content and templates in one catalog.
     """
     keys = {"title", "summary", "body", "items", "label", "note", "question", "answer", "can",
-            "cannot", "unknown", "tip"}
+            "cannot", "unknown", "tip", "text"}
 
     def is_text(value) -> bool:
         return isinstance(value, str) or (

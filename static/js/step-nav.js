@@ -28,11 +28,30 @@ class StepNav extends Component {
         this.setCollapsed(event.target.closest('.step'), true);
       }
     });
-    if (window.location.hash) {
-      const $target = document.getElementById(window.location.hash.slice(1));
-      const $step = $target && $target.closest('.step');
-      if ($step && this.$steps.indexOf($step) !== -1) { this.setCollapsed($step, false); }
+    // A link to a step (the short way's lines, the clerk card's "Back") opens it, also when
+    // the page is already open.
+    this.openLinked();
+    window.addEventListener('hashchange', () => this.openLinked());
+    // Paper shows every step's sources: print.css opens the "Sources" disclosures where a style
+    // can (::details-content); elsewhere they open for the print and close again after it.
+    if (!(window.CSS && CSS.supports && CSS.supports('selector(::details-content)'))) {
+      let $opened = [];
+      window.addEventListener('beforeprint', () => {
+        $opened = Array.from($root.querySelectorAll('details.facts--fold:not([open])'));
+        $opened.forEach(($details) => { $details.open = true; });
+      });
+      window.addEventListener('afterprint', () => {
+        $opened.forEach(($details) => { $details.open = false; });
+        $opened = [];
+      });
     }
+  }
+
+  openLinked () {
+    if (!window.location.hash) { return; }
+    const $target = document.getElementById(window.location.hash.slice(1));
+    const $step = $target && $target.closest('.step');
+    if ($step && this.$steps.indexOf($step) !== -1) { this.setCollapsed($step, false); }
   }
 
   setCollapsed ($step, collapsed, updateAll = true) {

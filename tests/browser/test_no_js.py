@@ -51,7 +51,8 @@ def test_guide_pages_are_complete_without_javascript(page, lang):
         page.goto(f"/{lang}/{name}/")
         assert "js-enabled" not in page.evaluate("document.documentElement.className")
         steps = visibility(page, "ol.steps > li.step", title=".step__title", body=".step__body",
-                           text=".step__body :is(p, li, h3)", options=".option")
+                           text=".step__body :is(p, li, h3):not(.facts *)", options=".option",
+                           sources=".facts--fold > summary", folded=".facts--fold .fact-item")
         assert [s["id"] for s in steps] == [s.id for s in guide.steps], name
         for step, shown in zip(guide.steps, steps, strict=True):
             where = f"/{lang}/{name}/#{step.id}"
@@ -59,6 +60,24 @@ def test_guide_pages_are_complete_without_javascript(page, lang):
             assert shown["body"] == [True], where
             assert shown["text"] and all(shown["text"]), where
             assert shown["options"] == [True] * len(step.options), where
+            # Each facts box is a closed "Sources" disclosure: its summary shows, its facts
+            # are in the page but folded away.
+            boxes = (1 if step.facts else 0) + sum(1 for o in step.options if o.facts)
+            assert shown["sources"] == [True] * boxes, where
+            assert bool(shown["folded"]) == bool(boxes) and not any(shown["folded"]), where
+        # A disclosure opens without a script, and what it shows is each fact with its source.
+        first = page.locator("li.step .facts--fold").first
+        first.locator("summary").click()
+        assert first.evaluate("(el) => el.open")
+        opened = visibility(page, "li.step .facts--fold[open]", facts=".fact-item",
+                            sources=".fact-item__source a")
+        assert len(opened) == 1 and opened[0]["facts"] and all(opened[0]["facts"]), name
+        assert all(opened[0]["sources"]), name
+        if name in CONTENT.operators:
+            # The short way, then "where to go" with the offices' channel, all without a script.
+            lines = visibility(page, ".page-heading > .short-way li a")
+            assert len(lines) == len(guide.short_way) and all(a["visible"] for a in lines), name
+            assert page.locator("#where-to-go .step__title").is_visible(), name
         # The controls that need the script are in the markup but hidden (scripting: none):
         # the ticks, their bar, the step toggles and "Hide all".
         hidden = visibility(page, "[data-module=checklist], .step__done, .step__toggle, "

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from webapp import pages
+from webapp.content import OPERATORS
 
 from .conftest import LANGUAGES, normalise, wait_controlled, wait_offline_ready
 
@@ -36,6 +37,11 @@ def test_every_page_of_the_language_opens_offline(page, context, site, lang):
         assert response.from_service_worker, url
         assert normalise(page.locator("h1").first.text_content()) == site.h1(url), url
         assert page.evaluate("document.documentElement.lang") == pages.i18n.HTML_LANG[lang]
+        if url.rstrip("/").rsplit("/", 1)[-1] in OPERATORS:
+            # Where to go, and the short way to it, are there offline too.
+            assert page.locator(".short-way a[href='#where-to-go']").is_visible(), url
+            assert page.locator("#where-to-go .step__title").is_visible(), url
+            assert page.locator("#where-to-go .fact-item").count() >= 2, url
 
 
 def offline_hint(site, lang: str) -> str:

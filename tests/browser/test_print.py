@@ -1,5 +1,6 @@
 """Print: each operator guide, in every language, fits on one or two A4 pages, with its
-sources, in readable type.
+sources (the steps' "Sources" disclosures, closed on screen, printed open) and its short way
+first, in readable type.
 
 Chromium prints the page in print media (``static/css/print.css``) to a PDF; pypdf counts
 its pages and extracts its text, so the sources are checked on the paper itself.
@@ -29,6 +30,12 @@ MIN_FONT_PX = 12
 FACTS = """() => Array.from(document.querySelectorAll('.fact-item')).map((el) => ({
     id: el.dataset.fact, printed: el.checkVisibility(),
     host: el.querySelector('.fact-item__source a').textContent.trim()}))"""
+#: Whether each fact under a step (in its "Sources" disclosure) is shown, and whether each
+#: disclosure is open: closed on screen and on paper alike, and printed as if open.
+FOLDED = """() => ({
+    open: Array.from(document.querySelectorAll('li.step details.facts--fold')).map((d) => d.open),
+    shown: Array.from(document.querySelectorAll('li.step .facts--fold .fact-item'))
+        .map((el) => el.checkVisibility())})"""
 #: Printed text smaller than the minimum: each element with text of its own, and the
 #: generated ``::before``/``::after`` content.
 SMALL_TEXT = """(min) => {
@@ -85,6 +92,12 @@ def test_a_guide_prints_on_two_a4_pages_with_its_sources_in_readable_type(page, 
 
     url = f"/{lang}/{operator}/"
     page.goto(url)
+    page.emulate_media(media="screen")
+    on_screen = page.evaluate(FOLDED)
+    assert on_screen["open"] and not any(on_screen["open"]) and not any(on_screen["shown"])
+    page.emulate_media(media="print")
+    on_paper = page.evaluate(FOLDED)
+    assert not any(on_paper["open"]) and on_paper["shown"] and all(on_paper["shown"])
     pdf = PdfReader(io.BytesIO(page.pdf(format="A4")))
     assert 1 <= len(pdf.pages) <= MAX_PAGES, f"{url} prints on {len(pdf.pages)} pages"
     width, height = (round(float(x) / 72 * 25.4) for x in pdf.pages[0].mediabox[2:])
@@ -102,6 +115,13 @@ def test_a_guide_prints_on_two_a4_pages_with_its_sources_in_readable_type(page, 
     assert len(titles) == len(CONTENT.operators[operator].steps)
     for title in titles:
         assert on_paper(title, text, lang, 30), title
+    # The short way comes first, on paper too.
+    lines = page.locator(".short-way li").all_text_contents()
+    assert len(lines) == len(CONTENT.operators[operator].short_way)
+    for line in lines:
+        assert on_paper(line, text, lang, 30), line
+    if i18n.text_direction(lang) == "ltr":  # a PDF keeps right-to-left lines out of reading order
+        assert text.index(squeeze(lines[0])[:30]) < text.index(squeeze(titles[0])[:30])
 
     # Readable: nothing printed smaller than 9pt.
     assert page.evaluate("matchMedia('print').matches")

@@ -151,3 +151,18 @@ def test_a_link_to_a_ticked_step_opens_it(page):
     page.reload()
     started(page)
     expect(body(page, second.id)).to_be_visible()
+
+
+def test_a_short_way_line_opens_its_step_on_the_open_page(page):
+    """The short way's lines link to their steps: a ticked (closed) step opens when its line is
+    followed, without a reload."""
+    short_way = content.load().operators["azercell"].short_way
+    page.goto(GUIDE)
+    started(page)
+    target = short_way[1].step
+    page.locator(f"#{target} [data-step-checkbox]").check()
+    expect(body(page, target)).to_be_hidden()
+    page.locator(f".short-way a[href='#{target}']").click()
+    expect(body(page, target)).to_be_visible()
+    expect(toggle(page, target)).to_have_attribute("aria-expanded", "true")
+    expect(page.locator(f"#{target}")).to_be_in_viewport()
