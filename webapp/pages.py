@@ -52,7 +52,8 @@ def site_content() -> content.Content:
 @bp.route("/")
 def index():
     c = site_content()
-    return render_template("index.html", operators=list(c.operators.values()), sections=c.sections)
+    return render_template("index.html", operators=list(c.operators.values()), sections=c.sections,
+                           page_id="index")
 
 
 @bp.route("/<any(azercell, bakcell, nar):operator>/")

@@ -30,6 +30,6 @@ function start (ComponentClass) {
 }
 
 [Checklist, StepNav, InstallPrompt, ClerkNumber].forEach(start);
-[OfflineStatus, UpdatePrompt, NumberFinder, WakeLock, Remind].reduce(function (previous, ComponentClass) {
+[HeaderMenu, OfflineStatus, UpdatePrompt, NumberFinder, WakeLock, Remind].reduce(function (previous, ComponentClass) {
   return previous.then(nextTask).then(function () { start(ComponentClass); });
 }, Promise.resolve());

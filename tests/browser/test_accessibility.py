@@ -108,6 +108,23 @@ def test_targets_are_large_enough_before_the_lower_parts_are_laid_out(new_contex
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_axe_finds_no_violation_with_a_header_menu_open(new_context, axe_script, lang):
+    """The language list and the section menu, each open over the page, in both schemes, on
+    the narrowest phone (where the menu covers most of the first screen)."""
+    page = new_context(viewport={"width": 320, "height": 640}, service_workers="block").new_page()
+    page.goto(f"/{lang}/azercell/")
+    page.wait_for_function(ALL_STARTED)
+    problems = []
+    for menu in (".lang-switcher", ".site-menu"):
+        page.click(f"{menu} > summary")
+        expect(page.locator(f"{menu} nav")).to_be_visible()
+        for scheme in SCHEMES:
+            page.emulate_media(color_scheme=scheme)
+            problems += [f"[{menu} {scheme}] {line}" for line in violations(page, axe_script)]
+    assert not problems, "axe-core violations:\n" + "\n".join(problems)
+
+
 # -- keyboard and screen readers (English guide page) ------------------------------------
 
 

@@ -67,3 +67,17 @@ def test_no_page_scrolls_sideways(narrow_page, site, text_scale, lang):
             problems.append(f"{url}: {found['scrollWidth']} px wide, sticking out: "
                             + "; ".join(found["culprits"]))
     assert not problems, "pages wider than the screen:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_open_header_menus_fit_the_screen(narrow_page, text_scale, lang):
+    """The language list and the section menu open over the page: each fits between the
+    screen's edges, however large the text."""
+    narrow_page.goto(f"/{lang}/azercell/")
+    for menu in (".lang-switcher", ".site-menu"):
+        narrow_page.click(f"{menu} > summary")
+        panel = narrow_page.locator(f"{menu} nav").bounding_box()
+        found = narrow_page.evaluate(OVERFLOW)
+        assert found["rootFontSize"] == f"{16 * text_scale}px"
+        assert found["scrollWidth"] == found["clientWidth"] == WIDTH, (menu, found["culprits"])
+        assert 0 <= panel["x"] and panel["x"] + panel["width"] <= WIDTH, (menu, panel)
