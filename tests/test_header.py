@@ -1,5 +1,5 @@
 """The header in the built pages: one language control and one section menu, both <details>
-disclosures that work without a script.
+disclosures that work without a script; and product names kept whole (``webapp.names``).
 
 How they behave in a browser (with and without JavaScript, by keyboard, the header's height
 on a phone) is tested in ``tests/browser/test_header.py``.
@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from webapp import i18n
+from webapp import i18n, names
 from webapp.content import OPERATORS
 
 from test_build import PAGES, read
@@ -97,3 +97,61 @@ def test_every_page_has_one_language_control_and_one_section_menu(site, lang):
         current = [link["href"] for link in links if link.get("aria-current")]
         assert current == ([url] if page in SECTIONS else []), url
         assert all(link.get("aria-current") in (None, "page") for link in links), url
+
+
+# -- names ------------------------------------------------------------------------------
+
+
+class Names(HTMLParser):
+    """Text outside ``<span class="name">`` (not in title, script or style) that holds a name."""
+
+    SKIP = {"title", "script", "style"}
+
+    def __init__(self):
+        super().__init__()
+        self.depth = 0  # inside a name span: its depth of nested spans
+        self.skip = 0
+        self.loose: list[str] = []
+        self.kept = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skip += 1
+        elif tag == "span" and self.depth:
+            self.depth += 1
+        elif tag == "span" and "name" in (dict(attrs).get("class") or "").split():
+            self.depth = 1
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self.skip -= 1
+        elif tag == "span" and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.skip:
+            return
+        if self.depth:
+            self.kept += any(name in data for name in names.NAMES)
+        else:
+            self.loose += [name for name in names.NAMES if name in data]
+
+
+@pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
+def test_every_product_name_in_a_page_is_kept_on_one_line(site, lang):
+    kept = 0
+    for page in PAGES:
+        parser = Names()
+        parser.feed(read(site, f"/{lang}/{page}").decode("utf-8"))
+        assert parser.loose == [], f"/{lang}/{page}: names outside <span class=name>"
+        kept += parser.kept
+    assert kept > 20  # the brand on every page, Nar+ and Azercell Kabinetim in the guides
+
+
+def test_names_are_marked_in_text_only():
+    marked = names.mark('Use the Nar+ app & <SIM Exit>')
+    assert marked == ('Use the <span class="name">Nar+</span> app &amp; '
+                      '&lt;<span class="name">SIM Exit</span>&gt;')
+    html = names.mark(names.Markup('<a title="SIM Exit" href="/">Azercell Kabinetim</a>'))
+    assert html == '<a title="SIM Exit" href="/"><span class="name">Azercell Kabinetim</span></a>'
+    assert names.mark("Azercell and Bakcell") == "Azercell and Bakcell"

@@ -1,6 +1,6 @@
 """The header leaves the screen to the guide: at most 120 px tall on a phone in every language,
 with the language and the guide's sections each behind one button that works with and without
-JavaScript, and by keyboard.
+JavaScript, and by keyboard. Product names never break across lines.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from webapp import i18n
+from webapp import i18n, names
 
 from .conftest import LANGUAGES
 
@@ -170,3 +170,45 @@ def test_focus_leaving_an_open_menu_closes_it(js_page):
     page.keyboard.press("Tab")  # to the menu button
     expect(page.locator(MENU_BUTTON)).to_be_focused()
     expect(page.locator(LANG_LIST)).to_be_hidden()
+
+
+#: Every piece of text holding a product name that lies on more than one line.
+BROKEN_NAMES = """(names) => {
+    const broken = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!node.parentElement.checkVisibility()) { continue; }
+        for (const name of names) {
+            for (let at = node.data.indexOf(name); at !== -1; at = node.data.indexOf(name, at + 1)) {
+                const range = document.createRange();
+                range.setStart(node, at);
+                range.setEnd(node, at + name.length);
+                const tops = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top)));
+                if (tops.size > 1) { broken.push(name + ' in ' + node.parentElement.outerHTML.slice(0, 80)); }
+            }
+        }
+    }
+    return broken;
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_product_name_breaks_across_lines_on_the_narrowest_phone(new_context, site, lang):
+    page = new_context(viewport=PHONES["320x640"], service_workers="block").new_page()
+    problems = []
+    for url in site.page_urls(lang):
+        page.goto(url)
+        problems += [f"{url}: {b}" for b in page.evaluate(BROKEN_NAMES, list(names.NAMES))]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("phone", PHONES)
+def test_the_clerk_cards_back_button_stands_clear_of_the_header(new_context, phone):
+    page = new_context(viewport=PHONES[phone], service_workers="block").new_page()
+    gaps = {}
+    for lang in LANGUAGES:
+        page.goto(f"/{lang}/{GUIDE}clerk/")
+        gaps[lang] = page.evaluate("""() => document.querySelector('.clerk__back .button')
+            .getBoundingClientRect().top - document.querySelector('.site-header')
+            .getBoundingClientRect().bottom""")
+    assert all(gap >= 12 for gap in gaps.values()), gaps  # it touched the header (0 px)
