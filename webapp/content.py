@@ -66,12 +66,15 @@ class Fact:
 
     @property
     def display_value(self) -> str | None:
-        """The value as shown: translated when it is prose, verbatim when a number or address."""
+        """The value as shown: translated when it is prose (as Markup, each product name kept
+        on one line: :mod:`webapp.names`), verbatim when a number or address."""
         if self.value is None or self.kind != "text":
             return self.value
         from flask_babel import gettext
 
-        return gettext(self.value)
+        from .names import mark
+
+        return mark(gettext(self.value))
 
     @property
     def href(self) -> str | None:

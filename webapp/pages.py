@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, url_for
 from babel.dates import format_skeleton
 from flask_babel import format_date, get_locale, gettext, ngettext
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from . import assets, clerk_card, content, i18n, numbers
+from . import assets, clerk_card, content, i18n, names, numbers
 from .push import schedule
 
 bp = Blueprint("pages", __name__, url_prefix="/<lang_code>")
@@ -64,7 +64,8 @@ def site_content() -> content.Content:
 @bp.route("/")
 def index():
     c = site_content()
-    return render_template("index.html", operators=list(c.operators.values()), sections=c.sections)
+    return render_template("index.html", operators=list(c.operators.values()), sections=c.sections,
+                           page_id="index")
 
 
 @bp.route("/<any(azercell, bakcell, nar):operator>/")
@@ -148,7 +149,8 @@ def page_urls(lang_code: str) -> list[str]:
 
 
 def fact_text(text: str | None) -> Markup:
-    """Translate a content string and put each ``{fact:ID}`` value in its place.
+    """Translate a content string, keep each product name on one line (:mod:`webapp.names`)
+    and put each ``{fact:ID}`` value in its place.
 
     A known fact becomes its value (a ``tel:``/``mailto:`` link where it is one, unless
     the text only mentions it: ``{fact:ID:text}``); an unknown fact says so plainly, never
@@ -159,7 +161,7 @@ def fact_text(text: str | None) -> Markup:
     if not text:
         return Markup("")
     facts = site_content().facts
-    translated = str(escape(gettext(text)))
+    translated = str(names.mark(gettext(text)))
 
     def replace(match):
         fact, mention = facts[match.group(1)], bool(match.group(2))
@@ -247,4 +249,5 @@ def init_app(app: Flask) -> None:
 
     app.add_template_filter(lambda d: long_date(d) if isinstance(d, dt.date) else "", "long_date")
     app.add_template_filter(source_date_text, "source_date")
+    app.add_template_filter(names.mark, "names")
     app.add_template_filter(lambda url: urlsplit(url).hostname.removeprefix("www."), "source_host")

@@ -233,12 +233,7 @@ def wait_controlled(page, timeout: int = SW_TIMEOUT_MS) -> None:
 
 def open_form(page, path: str) -> None:
     """Open a page at its form, as a reminder's link does (``#remind``), and wait until the day
-    is a date field with limits.
-
-    Not Playwright's ``scroll_into_view_if_needed``: it centres the form, and a long step above
-    that is then laid out for the first time (content-visibility) can push the form off the
-    screen, where Chromium gives its new date field no box and ``fill`` waits for ever.
-    """
+    is a date field with limits."""
     page.goto(path + "#remind")
     page.wait_for_selector("[data-module=remind][data-remind-init]:not([hidden])", state="attached")
     page.wait_for_function("() => document.querySelector('[data-remind-date]').min !== ''")

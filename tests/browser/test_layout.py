@@ -106,3 +106,17 @@ def test_a_box_sticking_out_is_caught(narrow_page, direction, css, caught):
     found = narrow_page.evaluate(OVERFLOW)
     assert bool(found["startSide"]) is (caught == "start"), found
     assert bool(found["culprits"]) is (caught == "screen"), found
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_open_header_menus_fit_the_screen(narrow_page, text_scale, lang):
+    """The language list and the section menu open over the page: each fits between the
+    screen's edges, however large the text."""
+    narrow_page.goto(f"/{lang}/azercell/")
+    for menu in (".lang-switcher", ".site-menu"):
+        narrow_page.click(f"{menu} > summary")
+        panel = narrow_page.locator(f"{menu} nav").bounding_box()
+        found = narrow_page.evaluate(OVERFLOW)
+        assert found["rootFontSize"] == f"{16 * text_scale}px"
+        assert found["scrollWidth"] == found["clientWidth"] == WIDTH, (menu, found["culprits"])
+        assert 0 <= panel["x"] and panel["x"] + panel["width"] <= WIDTH, (menu, panel)
