@@ -96,8 +96,8 @@ def test_a_guide_prints_on_two_a4_pages_with_its_sources_in_readable_type(page, 
     on_screen = page.evaluate(FOLDED)
     assert on_screen["open"] and not any(on_screen["open"]) and not any(on_screen["shown"])
     page.emulate_media(media="print")
-    on_paper = page.evaluate(FOLDED)
-    assert not any(on_paper["open"]) and on_paper["shown"] and all(on_paper["shown"])
+    folded = page.evaluate(FOLDED)  # the step's "Sources": shown on paper, not opened
+    assert not any(folded["open"]) and folded["shown"] and all(folded["shown"])
     pdf = PdfReader(io.BytesIO(page.pdf(format="A4")))
     assert 1 <= len(pdf.pages) <= MAX_PAGES, f"{url} prints on {len(pdf.pages)} pages"
     width, height = (round(float(x) / 72 * 25.4) for x in pdf.pages[0].mediabox[2:])
