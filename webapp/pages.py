@@ -8,10 +8,11 @@ visitor's best language by ``Accept-Language``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, url_for
 from babel.dates import format_skeleton
+from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, url_for
 from flask_babel import format_date, get_locale, gettext, ngettext
 from markupsafe import Markup
 
@@ -35,6 +36,8 @@ EXAMPLE_NUMBERS: dict[str, str] = {
     "prefix": "050",
     "country_code": "+994",
 }
+#: An e-mail address in running text (never followed by the sentence's own full stop).
+EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 #: Unicode's left-to-right isolate and its end (UAX #9): what ``<bdi dir="ltr">`` does, for
 #: text that cannot hold markup (an attribute a script shows as text).
 LTR_ISOLATE, POP_ISOLATE = "\u2066", "\u2069"
@@ -161,7 +164,8 @@ def fact_text(text: str | None) -> Markup:
     if not text:
         return Markup("")
     facts = site_content().facts
-    translated = str(names.mark(gettext(text)))
+    # An e-mail address a translation writes into its sentence reads left to right too.
+    translated = EMAIL_RE.sub(lambda m: str(ltr(m.group(0))), str(names.mark(gettext(text))))
 
     def replace(match):
         fact, mention = facts[match.group(1)], bool(match.group(2))

@@ -71,7 +71,9 @@ def on_paper(fragment: str, text: str, lang: str, length: int = 0) -> bool:
     read where Arabic or Persian and a Latin name share a line ("Azercell" comes out before the
     Arabic words around it): there each of the fragment's words is looked for."""
     if i18n.text_direction(lang) == "rtl":
-        words = fragment.split()
+        # Words only: punctuation next to a Latin name (``Exclusive،``) and the zero-width
+        # non-joiner inside Persian words may come out of the PDF elsewhere or not at all.
+        words = re.findall(r"\w+", unicodedata.normalize("NFKC", fragment))
         if length:  # the first words, as the first characters elsewhere
             words = words[:max(3, len(words) // 2)]
         return all(squeeze(word) in text for word in words)

@@ -75,6 +75,9 @@ def test_every_page_runs_right_to_left_and_its_numbers_left_to_right(wide_page, 
         page.goto(url)
         assert page.evaluate("document.documentElement.dir") == "rtl", url
         assert page.evaluate("getComputedStyle(document.querySelector('main')).direction") == "rtl"
+        # Every disclosure open (a step's "Sources" is closed on screen): what it holds is laid
+        # out, and measured, too.
+        page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
         runs = page.evaluate(VISUAL_ORDER)
         seen += len(runs)
         problems += [f"{url}: {problem}" for problem in out_of_order(runs)]
