@@ -41,7 +41,8 @@ def prepare(env: dict, origin: str, count: int) -> None:
 
     from webapp import create_app, push
     from webapp.db import db
-    from webapp.push import keys, store
+    from webapp.push import keys, models
+    from webapp.push.plans import RETENTION
 
     subprocess.run([sys.executable, "-m", "flask", "--app", "webapp", "db", "upgrade"],
                    cwd=ROOT, env=env, check=True, stderr=subprocess.DEVNULL)
@@ -58,12 +59,12 @@ def prepare(env: dict, origin: str, count: int) -> None:
         plans.append({"id": f"plan{i}", "token_hash": "0" * 64, "subscription_id": i,
                       "locale": "en", "operator": "azercell", "day": DUE.date(),
                       "timezone": "Asia/Baku", "created_at": created,
-                      "expires_at": DUE + store.RETENTION})
+                      "expires_at": DUE + RETENTION})
         reminders.append({"plan_id": f"plan{i}", "kind": "unbind", "due_at": DUE,
                           "next_attempt_at": DUE, "state": "pending", "attempts": 0})
     with app.app_context():
-        for model, rows in ((store.Subscription, subs), (store.Plan, plans),
-                            (store.Reminder, reminders)):
+        for model, rows in ((models.Subscription, subs), (models.Plan, plans),
+                            (models.Reminder, reminders)):
             db.session.execute(sa.insert(model), rows)
         db.session.commit()
         push.vapid_key()

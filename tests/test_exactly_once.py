@@ -23,7 +23,8 @@ from pushservice import Answer
 
 from webapp import REPO_ROOT, push
 from webapp.db import db
-from webapp.push import store
+from webapp.push import models
+from webapp.push.plans import RETENTION
 
 pytestmark = pytest.mark.usefixtures("schema")
 
@@ -44,12 +45,12 @@ def add_due_reminders(app, subscriptions: list[dict]) -> list[str]:
         plans.append({"id": f"plan{i:05d}", "token_hash": "0" * 64, "subscription_id": i,
                       "locale": "en", "operator": "azercell", "day": DUE.date(),
                       "timezone": "Asia/Baku", "created_at": now,
-                      "expires_at": DUE + store.RETENTION})
+                      "expires_at": DUE + RETENTION})
         reminders.append({"plan_id": f"plan{i:05d}", "kind": "unbind", "due_at": DUE,
-                          "next_attempt_at": DUE, "state": store.PENDING, "attempts": 0})
+                          "next_attempt_at": DUE, "state": models.PENDING, "attempts": 0})
     with app.app_context():
-        for model, rows in ((store.Subscription, subs), (store.Plan, plans),
-                            (store.Reminder, reminders)):
+        for model, rows in ((models.Subscription, subs), (models.Plan, plans),
+                            (models.Reminder, reminders)):
             db.session.execute(sa.insert(model), rows)
         db.session.commit()
         push.vapid_key()  # created once here, shared by the sender processes
@@ -95,9 +96,9 @@ def payload_id(message) -> tuple[str, str]:
     return data["plan"], data["kind"]
 
 
-def reminder_rows(app) -> list[store.Reminder]:
+def reminder_rows(app) -> list[models.Reminder]:
     with app.app_context():
-        rows = db.session.execute(sa.select(store.Reminder).order_by(store.Reminder.id))
+        rows = db.session.execute(sa.select(models.Reminder).order_by(models.Reminder.id))
         result = list(rows.scalars())
         db.session.expunge_all()
         return result

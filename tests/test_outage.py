@@ -39,7 +39,8 @@ from test_exactly_once import PROCESS_TIMEOUT, payload_id, sender_env
 from webapp import REPO_ROOT, create_app, push
 from webapp.db import db
 from webapp.errors import DATABASE_RETRY_AFTER
-from webapp.push import store, worker
+from webapp.push import models, worker
+from webapp.push.plans import RETENTION
 
 #: Upper bound on waiting for the worker to catch up, so a hung test fails instead of hanging.
 CATCH_UP_TIMEOUT = 60
@@ -71,15 +72,15 @@ def add_reminders(app, subscriptions: list[dict], due: dt.datetime) -> set[str]:
     plans = set()
     with app.app_context():
         for sub in subscriptions:
-            plan = store.Plan(
+            plan = models.Plan(
                 id=secrets.token_urlsafe(16), token_hash="0" * 64, locale="en",
                 operator="azercell", day=due.date(), timezone="Asia/Baku", created_at=due,
-                expires_at=due + store.RETENTION,
-                subscription=store.Subscription(endpoint=sub["endpoint"],
+                expires_at=due + RETENTION,
+                subscription=models.Subscription(endpoint=sub["endpoint"],
                                                 p256dh=sub["keys"]["p256dh"],
                                                 auth=sub["keys"]["auth"], created_at=due))
-            plan.reminders = [store.Reminder(kind="unbind", due_at=due, next_attempt_at=due,
-                                             state=store.PENDING, attempts=0)]
+            plan.reminders = [models.Reminder(kind="unbind", due_at=due, next_attempt_at=due,
+                                             state=models.PENDING, attempts=0)]
             db.session.add(plan)
             plans.add(plan.id)
         db.session.commit()
@@ -89,8 +90,8 @@ def add_reminders(app, subscriptions: list[dict], due: dt.datetime) -> set[str]:
 def reminder_states(app) -> dict[str, tuple[str, str | None]]:
     """``plan id -> (state, claim)`` of every reminder."""
     with app.app_context():
-        rows = db.session.execute(sa.select(store.Reminder.plan_id, store.Reminder.state,
-                                            store.Reminder.claim)).all()
+        rows = db.session.execute(sa.select(models.Reminder.plan_id, models.Reminder.state,
+                                            models.Reminder.claim)).all()
         db.session.remove()
     return {plan: (state, claim) for plan, state, claim in rows}
 

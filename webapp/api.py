@@ -18,7 +18,8 @@ from . import push
 from .content import OPERATORS
 from .errors import error_response
 from .i18n import LOCALES
-from .push import keys, schedule, store, utcnow
+from .push import keys, plans, schedule, utcnow
+from .push.models import Plan
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -149,11 +150,11 @@ def _json_object() -> dict:
     return data
 
 
-def _authorized_plan(plan_id: str) -> store.Plan:
+def _authorized_plan(plan_id: str) -> Plan:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     # Ids are base64url: anything else is unknown without a query (NUL fails on PostgreSQL).
     well_formed = len(plan_id) <= 32 and B64URL_RE.fullmatch(plan_id)
-    plan = store.get_plan(plan_id, token.strip()) \
+    plan = plans.get_plan(plan_id, token.strip()) \
         if scheme.lower() == "bearer" and well_formed else None
     if plan is None:
         abort(404)
@@ -172,7 +173,7 @@ def working_day_json(day: dt.date) -> dict:
             "suggested": check.suggested.isoformat() if check.suggested else None}
 
 
-def plan_json(plan: store.Plan, token: str | None = None) -> dict:
+def plan_json(plan: Plan, token: str | None = None) -> dict:
     data = {"id": plan.id, "operator": plan.operator, "date": plan.day.isoformat(),
             "timezone": plan.timezone, "locale": plan.locale,
             "reminders": [{"kind": r.kind, "due": _utc(r.due_at), "state": r.state}
@@ -213,7 +214,7 @@ def create_reminders():
     if locale not in LOCALES:
         raise Invalid(f"unknown locale (known: {', '.join(LOCALES)})")
     operator, day, timezone, reminders = plan_choice(data, now)
-    plan, token = store.create_plan(sub, locale=locale, operator=operator, day=day,
+    plan, token = plans.create_plan(sub, locale=locale, operator=operator, day=day,
                                     timezone=timezone, reminders=reminders, now=now)
     response = jsonify(plan_json(plan, token))
     response.status_code = 201
@@ -228,7 +229,7 @@ def get_reminders(plan_id):
 
 @bp.delete("/reminders/<plan_id>")
 def delete_reminders(plan_id):
-    store.delete_plan(_authorized_plan(plan_id))
+    plans.delete_plan(_authorized_plan(plan_id))
     return "", 204
 
 
@@ -238,7 +239,7 @@ def done(plan_id, kind):
     plan = _authorized_plan(plan_id)
     if kind not in {r.kind for r in plan.reminders}:
         abort(404)
-    store.mark_done(plan, kind)
+    plans.mark_done(plan, kind)
     return jsonify(plan_json(plan))
 
 
@@ -248,5 +249,5 @@ def move(plan_id):
     plan = _authorized_plan(plan_id)
     data = _json_object()
     _check_fields(data, {"subscription": True}, "")
-    store.move_plan(plan, subscription(data["subscription"]), utcnow())
+    plans.move_plan(plan, subscription(data["subscription"]), utcnow())
     return jsonify(plan_json(plan))

@@ -15,7 +15,7 @@ which runs until a signal stops it:
 - **SIGTERM or SIGINT** stops it gently: the batch in flight is sent and recorded, no
   other batch is claimed, and the process exits 0. A second signal stops it at once;
   the claims it still holds then expire after their lease and another run sends them,
-  as after a crash (``store.py``). So does a batch whose recording met an outage.
+  as after a crash (``queue.py``). So does a batch whose recording met an outage.
 """
 
 from __future__ import annotations
@@ -28,10 +28,9 @@ from collections.abc import Callable
 
 from flask import current_app
 
-from ..db import db
+from ..db import db, unavailable
 from ..db import describe as describe_error
-from ..db import unavailable
-from . import PushSettings
+from .config import PushSettings
 from .sender import Sender, run_once
 
 log = logging.getLogger(__name__)
