@@ -35,6 +35,7 @@ def immutable_file_test(path: str, url: str) -> bool:
 
 
 def init_app(app: Flask) -> None:
+    """Serve ``BUILD_DIR`` in front of the app, everything behind ``headers.SecurityHeaders``."""
     root = app.config["BUILD_DIR"]
     os.makedirs(root, exist_ok=True)
     site = SiteWhiteNoise(
@@ -50,5 +51,7 @@ def init_app(app: Flask) -> None:
         allow_all_origins=False,
         mimetypes={".webmanifest": "application/manifest+json"},
     )
-    # Outermost, so WhiteNoise's files and redirects get the security headers too.
-    app.wsgi_app = headers.SecurityHeaders(site, trusted_proxies=int(app.config.get("TRUSTED_PROXIES", 0)))
+    # Outermost, so WhiteNoise's files and redirects get the security headers too, and the
+    # trusted proxies' X-Forwarded-* are applied once, before WhiteNoise and Flask see them.
+    app.wsgi_app = headers.SecurityHeaders(  # type: ignore[method-assign]
+        site, trusted_proxies=int(app.config.get("TRUSTED_PROXIES", 0)))
