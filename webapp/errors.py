@@ -34,10 +34,6 @@ def error_response(status: int, message: str | None = None, *, code: str | None 
     return response
 
 
-def bad_request(message: str):
-    return error_response(400, message)
-
-
 def wants_json_response() -> bool:
     """API paths always get JSON; other paths when the client prefers JSON to HTML."""
     if request.path.startswith("/api/"):

@@ -105,18 +105,11 @@ def rendered(kind: str, operator: str, locale: str, public_url: str = "") -> str
     }, ensure_ascii=False, separators=(",", ":"))
 
 
-def notification(*, kind: str, operator: str, locale: str, plan_id: str, due: dt.datetime,
-                 public_url: str = "") -> dict:
-    """The declarative push message for one reminder, as a dict."""
-    note = json.loads(rendered(kind, operator, locale, public_url))
-    note["timestamp"] = int(due.timestamp() * 1000)
-    note["data"] = {"plan": plan_id, "kind": kind}
-    return {"web_push": 8030, "notification": note}
-
-
 def payload(*, kind: str, operator: str, locale: str, plan_id: str, due: dt.datetime,
             public_url: str = "", note: str | None = None) -> bytes:
-    """:func:`notification` as compact UTF-8 JSON; :class:`PayloadTooLarge` over 3 KB.
+    """The declarative push message of one reminder (``{"web_push": 8030, "notification":
+    {…, "timestamp", "data": {"plan", "kind"}}}``) as compact UTF-8 JSON;
+    :class:`PayloadTooLarge` over 3 KB.
 
     :param note: :func:`rendered` for this kind, operator and locale, if already known.
     """
