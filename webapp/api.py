@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 from cryptography.hazmat.primitives.asymmetric import ec
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, Response, abort, jsonify, request, url_for
 
 from . import push
 from .content import OPERATORS
@@ -39,12 +39,12 @@ class Invalid(ValueError):
 
 
 @bp.errorhandler(Invalid)
-def invalid(e: Invalid):
+def invalid(e: Invalid) -> Response:
     return error_response(400, str(e))
 
 
 @bp.after_request
-def no_store(response):
+def no_store(response: Response) -> Response:
     # Plans and tokens must not sit in any cache.
     response.headers.setdefault("Cache-Control", "no-store")
     return response
@@ -70,7 +70,7 @@ def _string(obj: dict, name: str, where: str = "", max_length: int = 64) -> str:
     return value
 
 
-def _b64url(value, name: str, length: int) -> str:
+def _b64url(value: object, name: str, length: int) -> str:
     """A base64url key of ``length`` bytes, returned without padding."""
     if not isinstance(value, str):
         raise Invalid(f"subscription.keys.{name} must be a string")
@@ -85,7 +85,7 @@ def _b64url(value, name: str, length: int) -> str:
     return value.rstrip("=")
 
 
-def subscription(data) -> dict:
+def subscription(data: object) -> dict:
     """A validated PushSubscription: endpoint of an allowed push service, valid keys."""
     if not isinstance(data, dict):
         raise Invalid("subscription must be an object")
@@ -187,13 +187,13 @@ def plan_json(plan: Plan, token: str | None = None) -> dict:
 # --- views -----------------------------------------------------------------------------------
 
 @bp.get("/push/key")
-def push_key():
+def push_key() -> Response:
     """The VAPID public key for ``pushManager.subscribe({applicationServerKey})``."""
     return jsonify(publicKey=push.vapid_key().public)
 
 
 @bp.get("/plan-preview")
-def plan_preview():
+def plan_preview() -> Response:
     """The plan for a choice, and whether the day is a working day; nothing is stored."""
     args = request.args.to_dict()
     _check_fields(args, PREVIEW_FIELDS, "")
@@ -204,7 +204,7 @@ def plan_preview():
 
 
 @bp.post("/reminders")
-def create_reminders():
+def create_reminders() -> Response:
     """Store a plan for a PushSubscription (replacing that endpoint's earlier plan)."""
     data = _json_object()
     _check_fields(data, PLAN_FIELDS, "")
@@ -223,18 +223,18 @@ def create_reminders():
 
 
 @bp.get("/reminders/<plan_id>")
-def get_reminders(plan_id):
+def get_reminders(plan_id: str) -> Response:
     return jsonify(plan_json(_authorized_plan(plan_id)))
 
 
 @bp.delete("/reminders/<plan_id>")
-def delete_reminders(plan_id):
+def delete_reminders(plan_id: str) -> tuple[str, int]:
     plans.delete_plan(_authorized_plan(plan_id))
     return "", 204
 
 
 @bp.post("/reminders/<plan_id>/done/<kind>")
-def done(plan_id, kind):
+def done(plan_id: str, kind: str) -> Response:
     """Mark one step done (from the page or a notification action): its reminder stops."""
     plan = _authorized_plan(plan_id)
     if kind not in {r.kind for r in plan.reminders}:
@@ -244,7 +244,7 @@ def done(plan_id, kind):
 
 
 @bp.put("/reminders/<plan_id>/subscription")
-def move(plan_id):
+def move(plan_id: str) -> Response:
     """Move the plan to the browser's new PushSubscription (it changed since subscribing)."""
     plan = _authorized_plan(plan_id)
     data = _json_object()

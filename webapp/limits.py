@@ -32,7 +32,7 @@ import math
 import time
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, Response, abort, current_app, request
 from flask_limiter import Limiter, RateLimitExceeded
 
 from . import api
@@ -57,7 +57,7 @@ def limiter() -> Limiter:
     return current_app.extensions["simexit_limiter"]
 
 
-def too_many_requests(e: RateLimitExceeded):
+def too_many_requests(e: RateLimitExceeded) -> Response:
     """``429`` with ``Retry-After`` (whole seconds until the window that was hit resets)."""
     response = error_response(429, f"too many requests: at most {e.description}")
     current = limiter().current_limit  # the limit that was hit, with its window
@@ -76,7 +76,7 @@ def allowed_origins() -> set[str]:
     return origins
 
 
-def check_origin():
+def check_origin() -> Response | None:
     """Refuse a state-changing API request sent by a page of another origin.
 
     Browsers send ``Origin`` with every POST/PUT/DELETE; a request without one is not
@@ -92,7 +92,7 @@ def check_origin():
     return error_response(403, "cross-origin request refused", code="forbidden")
 
 
-def check_unsized_body():
+def check_unsized_body() -> None:
     """Refuse an API body without ``Content-Length`` (chunked) that reaches the size limit.
 
     A declared length over ``MAX_CONTENT_LENGTH`` is refused by werkzeug before anything

@@ -8,6 +8,7 @@ through to Flask.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from flask import Flask
 from whitenoise import WhiteNoise
@@ -21,15 +22,16 @@ class SiteWhiteNoise(WhiteNoise):
     The build's root ``index.html`` (a plain language chooser) is for static hosts.
     """
 
-    def add_file_to_dictionary(self, url, path, stat_cache=None):
+    def add_file_to_dictionary(self, url: str, path: str, stat_cache: dict | None = None
+                               ) -> None:
         super().add_file_to_dictionary(url, path, stat_cache=stat_cache)
         self.files.pop("/", None)
 
-    def find_file(self, url):
+    def find_file(self, url: str) -> Any:
         return None if url == "/" else super().find_file(url)
 
 
-def immutable_file_test(path: str, url: str) -> bool:
+def immutable_file_test(path: str, url: str) -> bool:  # noqa: ARG001 - WhiteNoise's signature
     """Content-hashed assets never change: cache them for a year."""
     return url.startswith("/assets/") and bool(assets.HASHED_RE.search(url))
 

@@ -135,7 +135,8 @@ def read_settings(config: Mapping[str, Any]) -> PushSettings:
         public_url if public_url.startswith("https://") else PushSettings.subject)
     if not (subject.startswith("mailto:") or subject.startswith("https://")):
         raise ValueError("VAPID_SUBJECT must be a mailto: or https: URL")
-    tuning = {attr: kind(config[name]) for name, (attr, kind) in TUNING.items() if name in config}
+    tuning: dict[str, Any] = {attr: kind(config[name]) for name, (attr, kind) in TUNING.items()
+                              if name in config}
     return PushSettings(
         services=_services(config.get("PUSH_SERVICES", DEFAULT_PUSH_SERVICES)),
         subject=subject,

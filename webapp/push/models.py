@@ -14,7 +14,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import db
+from ..db import Model
 
 #: A reminder's states (``reminder.state``): waiting to be sent (or sent again after a
 #: retryable failure), accepted by the push service, marked done by the traveller, given
@@ -26,24 +26,26 @@ STATES: tuple[str, ...] = (PENDING, SENT, DONE, FAILED, EXPIRED)
 IS_PENDING = sa.text(f"state = '{PENDING}'")
 
 
-class UTCDateTime(sa.TypeDecorator):
+class UTCDateTime(sa.TypeDecorator[dt.datetime]):
     """Aware UTC datetimes in, aware UTC datetimes out; stored naive UTC on every engine."""
 
     impl = sa.DateTime
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: dt.datetime | None, dialect: sa.Dialect  # noqa: ARG002
+                           ) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
         return value.astimezone(dt.UTC).replace(tzinfo=None)
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: dt.datetime | None, dialect: sa.Dialect  # noqa: ARG002
+                             ) -> dt.datetime | None:
         return None if value is None else value.replace(tzinfo=dt.UTC)
 
 
-class Subscription(db.Model):
+class Subscription(Model):
     """A browser's PushSubscription: where to send, and the keys to encrypt for."""
 
     __tablename__ = "subscription"
@@ -54,7 +56,7 @@ class Subscription(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
-class Plan(db.Model):
+class Plan(Model):
     """One traveller's plan: one per subscription (subscribing again replaces it)."""
 
     __tablename__ = "plan"
@@ -75,7 +77,7 @@ class Plan(db.Model):
         order_by="Reminder.due_at", cascade="all, delete-orphan", passive_deletes=True)
 
 
-class Reminder(db.Model):
+class Reminder(Model):
     """One notification of a plan, with its sending state and claim."""
 
     __tablename__ = "reminder"

@@ -41,7 +41,8 @@ def _subscription(info: dict, now: dt.datetime) -> Subscription:
 
 
 def _drop_plan_of(sub: Subscription, keep: str | None = None) -> None:
-    db.session.execute(sa.delete(Plan).where(Plan.subscription_id == sub.id, Plan.id != (keep or "")))
+    db.session.execute(
+        sa.delete(Plan).where(Plan.subscription_id == sub.id, Plan.id != (keep or "")))
 
 
 def create_plan(subscription: dict, *, locale: str, operator: str, day: dt.date, timezone: str,
@@ -65,7 +66,9 @@ def create_plan(subscription: dict, *, locale: str, operator: str, day: dt.date,
 
 def get_plan(plan_id: str, token: str | None) -> Plan | None:
     """The plan if ``token`` is its token; ``None`` for a wrong id or token alike."""
-    plan = db.session.get(Plan, plan_id) if token else None
+    if not token:
+        return None
+    plan = db.session.get(Plan, plan_id)
     if plan is None or not hmac.compare_digest(plan.token_hash, hash_token(token)):
         return None
     return plan

@@ -12,6 +12,7 @@ import datetime as dt
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -21,6 +22,13 @@ from .models import IS_PENDING, SENT, Plan, Reminder, Subscription
 #: An outcome that is no stored state: the push service says the subscription is gone
 #: (404/410), so it is deleted with its plan and reminders.
 GONE = "gone"
+#: The reminder table, for the Core statements of the queue (bulk, no ORM objects).
+_REMINDER = cast(sa.Table, Reminder.__table__)
+
+
+def _rowcount(statement: sa.Executable) -> int:
+    """Run a bulk UPDATE or DELETE; return how many rows it touched."""
+    return cast("sa.CursorResult[Any]", db.session.execute(statement)).rowcount
 
 
 @dataclass(frozen=True)
@@ -62,7 +70,7 @@ def claim_due(now: dt.datetime, *, limit: int, lease: dt.timedelta,
     wall_now = wall_now or dt.datetime.now(dt.UTC)
     db.session.commit()  # start from a fresh transaction: the UPDATE comes first
     claim = secrets.token_hex(16)
-    table = Reminder.__table__
+    table = _REMINDER
     candidates = (
         sa.select(table.c.id)
         .where(IS_PENDING, table.c.next_attempt_at <= now,
@@ -109,19 +117,19 @@ def renew(claim: str, ids: Iterable[int], *, lease: dt.timedelta,
     if not ids:
         return 0
     wall_now = wall_now or dt.datetime.now(dt.UTC)
-    table = Reminder.__table__
-    renewed = db.session.execute(
+    table = _REMINDER
+    renewed = _rowcount(
         sa.update(table)
         .where(table.c.id.in_(ids), table.c.claim == claim)
         .values(claimed_until=wall_now + lease)
-    ).rowcount
+    )
     db.session.commit()
     return renewed
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one claimed reminder; the sender produces these, :func:`record` stores them."""
+    """What became of one claimed reminder: made by the sender, stored by :func:`record`."""
 
     due: Due
     state: str  # SENT, FAILED, EXPIRED, PENDING (retry later) or GONE
@@ -137,7 +145,7 @@ def record(outcomes: Iterable[Outcome], now: dt.datetime) -> None:
     Updates only rows still holding the same claim: a sender whose lease ran out
     and was overtaken does not overwrite the newer sender's work.
     """
-    table = Reminder.__table__
+    table = _REMINDER
     rows: dict[str, list[dict]] = {}
     gone: set[int] = set()
     for o in outcomes:
@@ -147,7 +155,8 @@ def record(outcomes: Iterable[Outcome], now: dt.datetime) -> None:
         rows.setdefault(o.state, []).append({
             "rid": o.due.id, "old_claim": o.due.claim, "attempts": o.attempts,
             "last_status": o.status, "last_error": (o.error or "")[:200] or None,
-            "next_attempt_at": o.retry_at or o.due.due, "sent_at": now if o.state == SENT else None,
+            "next_attempt_at": o.retry_at or o.due.due,
+            "sent_at": now if o.state == SENT else None,
         })
     stmt = (
         sa.update(table)
@@ -165,10 +174,10 @@ def record(outcomes: Iterable[Outcome], now: dt.datetime) -> None:
 
 def cleanup(now: dt.datetime) -> int:
     """Delete plans past their retention, and subscriptions left without a plan."""
-    deleted = db.session.execute(
+    deleted = _rowcount(
         sa.delete(Subscription).where(
             Subscription.id.in_(sa.select(Plan.subscription_id).where(Plan.expires_at < now))
             | ~sa.exists().where(Plan.subscription_id == Subscription.id))
-    ).rowcount
+    )
     db.session.commit()
     return deleted

@@ -39,7 +39,7 @@ from flask import current_app
 try:  # libuv's event loop: fewer cycles per request than asyncio's own
     import uvloop
 except ImportError:  # not on Windows: asyncio's loop does the same job, a little slower
-    uvloop = None
+    uvloop = None  # type: ignore[assignment]
 from pywebpush import WebPusher
 
 from . import messages, queue, schedule, utcnow, vapid_key
@@ -95,7 +95,7 @@ class Stats:
 
 
 def retry_after_seconds(value: str | None, now: float) -> float | None:
-    """``Retry-After`` as seconds from ``now``: delta-seconds or an HTTP date; ``None`` if absent."""
+    """``Retry-After`` in seconds from ``now`` (delta-seconds or HTTP date); ``None`` if absent."""
     if not value:
         return None
     value = value.strip()
@@ -141,7 +141,7 @@ class Sender:
     async def _post(self, pusher: WebPusher, origin: str, due: Due, data: bytes, *,
                     ttl: int, urgency: str, limit: asyncio.Semaphore
                     ) -> tuple[int | None, float | None, str | None]:
-        """One request: (status, Retry-After seconds, network error) — exactly one of status/error."""
+        """One request: (status, Retry-After seconds, network error); either status or error."""
         headers = {"Authorization": self.vapid_header(origin), "Urgency": urgency,
                    "Topic": due.kind}
         async with limit:
@@ -153,7 +153,7 @@ class Sender:
         return response.status, retry_after_seconds(response.headers.get("Retry-After"),
                                                      self.clock()), None
 
-    async def deliver(self, session, due: Due, now: dt.datetime,
+    async def deliver(self, session: aiohttp.ClientSession, due: Due, now: dt.datetime,
                       limit: asyncio.Semaphore) -> Outcome:
         """Send one reminder, retrying transient failures; return what happened."""
         config = self.config
@@ -204,7 +204,7 @@ class Sender:
             await asyncio.sleep(delay)
         return Outcome(due, FAILED, attempts, error="attempts exhausted")
 
-    async def send_batch(self, session, batch: list[Due], now: dt.datetime,
+    async def send_batch(self, session: aiohttp.ClientSession, batch: list[Due], now: dt.datetime,
                          limit: asyncio.Semaphore, stats: Stats) -> None:
         """Send one claimed batch concurrently, recording outcomes as they come in.
 

@@ -25,6 +25,7 @@ import random
 import signal
 import time
 from collections.abc import Callable
+from types import FrameType
 
 from flask import current_app
 
@@ -57,7 +58,7 @@ class Stop:
         self.sender = sender
         self.requested = False
 
-    def __call__(self, signum, frame) -> None:
+    def __call__(self, signum: int, frame: FrameType | None) -> None:  # noqa: ARG002
         if self.requested:
             raise KeyboardInterrupt  # a second signal: stop now
         self.requested = True
