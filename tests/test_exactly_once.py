@@ -19,6 +19,7 @@ import time
 
 import pytest
 import sqlalchemy as sa
+from appconfig import TEST_VAPID_SUBJECT
 from pushservice import Answer
 
 from webapp import REPO_ROOT, push
@@ -26,7 +27,8 @@ from webapp.db import db
 from webapp.push import models
 from webapp.push.plans import RETENTION
 
-pytestmark = pytest.mark.usefixtures("schema")
+#: Each test starts sender processes and waits for them (thousands of reminders): seconds each.
+pytestmark = [pytest.mark.usefixtures("schema"), pytest.mark.slow]
 
 #: When every reminder of these tests is due (naive UTC in the database).
 DUE = dt.datetime(2030, 6, 7, 6, 0, tzinfo=dt.UTC)
@@ -62,7 +64,7 @@ def sender_env(app, push_service, **settings) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIMEXIT_")}
     config = {"DATABASE_URL": app.config["DATABASE_URL"], "INSTANCE_PATH": app.instance_path,
               "BUILD_DIR": app.config["BUILD_DIR"], "BUILD_ON_START": "false",
-              "PUSH_SERVICES": push_service.origin, "VAPID_SUBJECT": "mailto:tests@simexit.invalid",
+              "PUSH_SERVICES": push_service.origin, "VAPID_SUBJECT": TEST_VAPID_SUBJECT,
               "PUSH_CONCURRENCY": 16, "PUSH_BATCH_SIZE": 100, **settings}
     env.update({f"SIMEXIT_{name}": str(value) for name, value in config.items()})
     return env

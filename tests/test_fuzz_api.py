@@ -24,7 +24,8 @@ from webapp.db import db
 from webapp.i18n import LOCALES
 from webapp.push import models, schedule, sender
 
-pytestmark = pytest.mark.usefixtures("schema")
+#: Thousands of generated requests per test (seconds each); the last test counts them all.
+pytestmark = [pytest.mark.usefixtures("schema"), pytest.mark.slow]
 
 #: Inputs per test on SQLite; their sum is the run's total (checked by the last test).
 EXAMPLES = {"create": 1700, "preview": 900, "plan": 1500, "any": 1000}
