@@ -38,9 +38,9 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-sys.path[:0] = [HERE, ROOT]
+sys.path[:0] = [HERE, ROOT, os.path.join(ROOT, "tests")]  # tests/pgserver.py
 
-import pgcluster  # noqa: E402
+import pgserver  # noqa: E402
 
 
 def free_port() -> int:
@@ -201,8 +201,8 @@ def main(argv=None) -> int:
                     with tempfile.TemporaryDirectory() as tmp:
                         rate = run_engine(engine, f"sqlite:///{tmp}/bench.sqlite3", server, args)
                 else:
-                    with pgcluster.postgres(durable=True) as admin:
-                        rate = run_engine(engine, pgcluster.database(admin), server, args)
+                    with pgserver.postgres(durable=True) as admin:
+                        rate = run_engine(engine, pgserver.database(admin), server, args)
                 rates.setdefault((engine, server), []).append(rate)
     for (engine, server), values in rates.items():
         print(f"{engine:10} {server:8} median {statistics.median(values):7.0f} req/s "

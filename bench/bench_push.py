@@ -82,6 +82,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     plain_count = args.plain_count or args.count
 
+    import sqlalchemy as sa
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from flask_migrate import upgrade
@@ -89,7 +90,8 @@ def main(argv=None) -> int:
     from pywebpush import WebPusher, webpush
 
     from webapp import create_app, push
-    from webapp.push import keys, messages, schedule, store
+    from webapp.db import db
+    from webapp.push import keys, messages, models, plans, schedule
 
     with CountingPushService() as service:
         origin = service.origin
@@ -117,7 +119,7 @@ def main(argv=None) -> int:
                     sub = {"endpoint": f"{origin}/push/{i}",
                            "keys": {"p256dh": keys.b64url(public), "auth": keys.b64url(os.urandom(16))}}
                     subs.append(sub)
-                    store.create_plan(sub, locale="en", operator="azercell", day=day,
+                    plans.create_plan(sub, locale="en", operator="azercell", day=day,
                                       timezone="Asia/Baku", reminders=[first], now=now)
                 data = messages.payload(kind="unbind", operator="azercell", locale="en",
                                         plan_id="x" * 22, due=first.due)
@@ -128,10 +130,10 @@ def main(argv=None) -> int:
                 ours: dict[int, list[float]] = {}
                 for processes in (int(p) for p in args.processes.split(",")):
                     for _ in range(args.repeat):
-                        store.db.session.execute(store.sa.update(store.Reminder).values(
+                        db.session.execute(sa.update(models.Reminder).values(
                             state="pending", attempts=0, claim=None, claimed_until=None,
                             sent_at=None, last_status=None))
-                        store.db.session.commit()
+                        db.session.commit()
                         seconds, sent = run_senders(config, first.due, processes)
                         assert sent == args.count, (processes, sent)
                         ours.setdefault(processes, []).append(args.count / seconds)

@@ -1,7 +1,7 @@
 """Sender throughput with 1, 2 and 4 sender processes on PostgreSQL, on loopback.
 
 For each process count: a fresh database on a throw-away PostgreSQL cluster
-(``bench/pgcluster.py``, or ``SIMEXIT_TEST_POSTGRES_URL``), ``--count`` due
+(``bench/pgserver.py``, or ``SIMEXIT_TEST_POSTGRES_URL``), ``--count`` due
 reminders (default 6,000, one per subscription), then that many
 ``flask --app webapp reminders send --now …`` processes started at once against
 the counting loopback push service (bench/countingpush.py, in a child process).
@@ -23,9 +23,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-sys.path[:0] = [HERE, ROOT]
+sys.path[:0] = [HERE, ROOT, os.path.join(ROOT, "tests")]  # tests/pgserver.py
 
-import pgcluster  # noqa: E402
+import pgserver  # noqa: E402
 from bench_api import app_env  # noqa: E402
 from countingpush import CountingPushService  # noqa: E402
 
@@ -41,7 +41,8 @@ def prepare(env: dict, origin: str, count: int) -> None:
 
     from webapp import create_app, push
     from webapp.db import db
-    from webapp.push import keys, store
+    from webapp.push import keys, models
+    from webapp.push.plans import RETENTION
 
     subprocess.run([sys.executable, "-m", "flask", "--app", "webapp", "db", "upgrade"],
                    cwd=ROOT, env=env, check=True, stderr=subprocess.DEVNULL)
@@ -58,12 +59,12 @@ def prepare(env: dict, origin: str, count: int) -> None:
         plans.append({"id": f"plan{i}", "token_hash": "0" * 64, "subscription_id": i,
                       "locale": "en", "operator": "azercell", "day": DUE.date(),
                       "timezone": "Asia/Baku", "created_at": created,
-                      "expires_at": DUE + store.RETENTION})
+                      "expires_at": DUE + RETENTION})
         reminders.append({"plan_id": f"plan{i}", "kind": "unbind", "due_at": DUE,
                           "next_attempt_at": DUE, "state": "pending", "attempts": 0})
     with app.app_context():
-        for model, rows in ((store.Subscription, subs), (store.Plan, plans),
-                            (store.Reminder, reminders)):
+        for model, rows in ((models.Subscription, subs), (models.Plan, plans),
+                            (models.Reminder, reminders)):
             db.session.execute(sa.insert(model), rows)
         db.session.commit()
         push.vapid_key()
@@ -86,7 +87,7 @@ def run_senders(env: dict, processes: int, now: dt.datetime = NOW) -> float:
 def measure(admin_url: str, service: CountingPushService, *, processes: int, count: int,
             concurrency: int, tmp: str) -> tuple[float, float]:
     """(wall seconds, idle start-up seconds) for ``count`` reminders and ``processes`` senders."""
-    env = app_env(os.path.join(tmp, f"p{processes}"), pgcluster.database(admin_url))
+    env = app_env(os.path.join(tmp, f"p{processes}"), pgserver.database(admin_url))
     env.update(SIMEXIT_PUSH_SERVICES=service.origin, SIMEXIT_PUSH_CONCURRENCY=str(concurrency))
     prepare(env, service.origin, count)
     before = service.count()
@@ -109,7 +110,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     print(f"senders on PostgreSQL, loopback push service, {os.cpu_count()} CPUs shared by "
           f"senders, push service and PostgreSQL; {args.count} due reminders")
-    with pgcluster.postgres(durable=True) as admin, CountingPushService() as service, \
+    with pgserver.postgres(durable=True) as admin, CountingPushService() as service, \
             tempfile.TemporaryDirectory() as tmp:
         for processes in (int(p) for p in args.processes.split(",")):
             wall, idle = measure(admin, service, processes=processes, count=args.count,

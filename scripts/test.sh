@@ -40,35 +40,23 @@ if command -v npm >/dev/null 2>&1 &&
     echo "test.sh: could not install the Nu HTML Checker (tests/vnu)" >&2
 fi
 
-# A throw-away PostgreSQL cluster: a temp dir, a free loopback port, trust authentication on
-# 127.0.0.1 and the socket in the temp dir only (so no password anywhere), durability off (it
-# is deleted on exit). As root, the server runs as Debian's `postgres` user.
-PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-if [ -z "${SIMEXIT_TEST_POSTGRES_URL:-}" ] && [ -n "$PG_BIN" ]; then
+# A throw-away PostgreSQL cluster (tests/pgserver.py: a temp dir, a free loopback port, trust
+# authentication on 127.0.0.1 and the socket in the temp dir only, so no password anywhere;
+# durability off, as it is deleted on exit; as root, run as Debian's `postgres` user).
+if [ -z "${SIMEXIT_TEST_POSTGRES_URL:-}" ]; then
   PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/simexit-pg.XXXXXX")
-  as_pg=()
-  if [ "$(id -u)" = 0 ]; then
-    chown postgres "$PG_DIR"
-    as_pg=(runuser -u postgres --)
-  fi
-  stop_pg() {
-    "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
-    rm -rf "$PG_DIR"
-  }
-  trap stop_pg EXIT
-  PG_PORT=$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  if "${as_pg[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust --no-sync \
-       -E UTF8 --locale=C.UTF-8 >"$PG_DIR/initdb.log" 2>&1 &&
-     "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-       -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off \
-           -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-       start >/dev/null; then
-    export SIMEXIT_TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:$PG_PORT/postgres"
-    echo "test.sh: throw-away PostgreSQL ($("$PG_BIN/postgres" --version)) on 127.0.0.1:$PG_PORT"
-  else
+  trap '.venv/bin/python tests/pgserver.py stop "$PG_DIR"' EXIT
+  pg_status=0
+  PG_URL=$(.venv/bin/python tests/pgserver.py start "$PG_DIR" 2>"$PG_DIR.log") || pg_status=$?
+  if [ "$pg_status" = 0 ]; then
+    export SIMEXIT_TEST_POSTGRES_URL="$PG_URL"
+    PG_PORT=${PG_URL##*:}
+    echo "test.sh: throw-away PostgreSQL ($(cat "$PG_DIR.log")) on 127.0.0.1:${PG_PORT%%/*}"
+  elif [ "$pg_status" != 2 ]; then  # 2: not installed, which the tests report themselves
     echo "test.sh: PostgreSQL did not start:" >&2
-    cat "$PG_DIR/initdb.log" "$PG_DIR/server.log" >&2 || true
+    cat "$PG_DIR.log" >&2
   fi
+  rm -f "$PG_DIR.log"
 fi
 status=0
 .venv/bin/python -m pytest "$@" || status=$?

@@ -15,6 +15,7 @@ import os
 import secrets
 
 import pytest
+from appconfig import app_config
 from pushservice import PushService
 
 from webapp import create_app
@@ -101,9 +102,7 @@ def site(tmp_path_factory):
     from webapp import build
 
     tmp = tmp_path_factory.mktemp("site")
-    app = create_app({"TESTING": True, "BUILD_DIR": str(tmp / "build"), "BUILD_ON_START": False,
-                      "INSTANCE_PATH": str(tmp / "instance"),
-                      "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}"})
+    app = create_app(app_config(tmp))
     precache = build.build_site(app, str(tmp / "build"))
     return {"app": app, "dir": tmp / "build", "precache": precache}
 
@@ -125,18 +124,7 @@ def push_service(push_server):
 @pytest.fixture
 def app(tmp_path, push_service, database):
     """An app on a fresh database (``database``) and instance folder, without a site build."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": database,
-            "BUILD_DIR": str(tmp_path / "build"),
-            "BUILD_ON_START": False,
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            # Subscriptions may point at the loopback push service only.
-            "PUSH_SERVICES": push_service.origin,
-            "VAPID_SUBJECT": "mailto:tests@simexit.invalid",
-        }
-    )
+    app = create_app(app_config(tmp_path, database=database, push_service=push_service))
     yield app
     from webapp.db import db
 

@@ -9,6 +9,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from appconfig import app_config
 
 from webapp import build, i18n
 from webapp.content import OPERATORS
@@ -214,6 +215,7 @@ def test_text_files_have_compressed_twins(site):
         assert path.with_name(path.name + ".br").exists()
 
 
+@pytest.mark.slow  # a whole site built
 def test_build_is_deterministic(site, tmp_path):
     again = tmp_path / "again"
     build.build_site(site["app"], str(again))
@@ -239,9 +241,7 @@ def test_fingerprint_marks_the_build_fresh(site):
 def test_public_url_makes_alternates_absolute(tmp_path):
     from webapp import create_app
 
-    app = create_app({"TESTING": True, "BUILD_DIR": str(tmp_path / "b"), "BUILD_ON_START": False,
-                      "INSTANCE_PATH": str(tmp_path), "PUBLIC_URL": "https://simexit.example/",
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'db'}"})
+    app = create_app(app_config(tmp_path, PUBLIC_URL="https://simexit.example/"))
     html = build.render_page(app, "/az/nar/")
     assert '<link rel="alternate" hreflang="ru" href="https://simexit.example/ru/nar/">' in html
     assert '<link rel="canonical" href="https://simexit.example/az/nar/">' in html
@@ -277,6 +277,7 @@ def test_emergency_numbers_are_links_only_where_offered_as_numbers_to_call(site,
         assert not re.search(r'href="tel:10[0-4]"', read(site, f"/{lang}{url}").decode()), url
 
 
+@pytest.mark.slow  # a whole site built
 def test_build_command_writes_to_out(runner, tmp_path):
     result = runner.invoke(args=["build", "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output

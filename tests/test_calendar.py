@@ -15,6 +15,7 @@ import subprocess
 
 import icalendar
 import pytest
+from appconfig import app_config
 
 from webapp import i18n, pages
 
@@ -46,11 +47,7 @@ def site_client(tmp_path_factory):
     """The page views themselves (no build: the build folder is empty)."""
     from webapp import create_app
 
-    tmp = tmp_path_factory.mktemp("calendar")
-    app = create_app({"TESTING": True, "BUILD_ON_START": False, "BUILD_DIR": str(tmp / "build"),
-                      "INSTANCE_PATH": str(tmp / "instance"),
-                      "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}"})
-    return app.test_client()
+    return create_app(app_config(tmp_path_factory.mktemp("calendar"))).test_client()
 
 
 def page_strings(client, lang: str, operator: str) -> dict[str, str]:

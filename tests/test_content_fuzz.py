@@ -12,6 +12,9 @@ from hypothesis import strategies as st
 
 from webapp import content
 
+#: 150 damaged content files per test, each loaded and validated: seconds.
+pytestmark = pytest.mark.slow
+
 FILES = ["facts.toml", "operators/azercell.toml", "prepare.toml", "faq.toml"]
 ORIGINALS = {}
 for name in FILES:

@@ -19,13 +19,16 @@ import time
 
 import pytest
 import sqlalchemy as sa
+from appconfig import TEST_VAPID_SUBJECT
 from pushservice import Answer
 
 from webapp import REPO_ROOT, push
 from webapp.db import db
-from webapp.push import store
+from webapp.push import models
+from webapp.push.plans import RETENTION
 
-pytestmark = pytest.mark.usefixtures("schema")
+#: Each test starts sender processes and waits for them (thousands of reminders): seconds each.
+pytestmark = [pytest.mark.usefixtures("schema"), pytest.mark.slow]
 
 #: When every reminder of these tests is due (naive UTC in the database).
 DUE = dt.datetime(2030, 6, 7, 6, 0, tzinfo=dt.UTC)
@@ -44,12 +47,12 @@ def add_due_reminders(app, subscriptions: list[dict]) -> list[str]:
         plans.append({"id": f"plan{i:05d}", "token_hash": "0" * 64, "subscription_id": i,
                       "locale": "en", "operator": "azercell", "day": DUE.date(),
                       "timezone": "Asia/Baku", "created_at": now,
-                      "expires_at": DUE + store.RETENTION})
+                      "expires_at": DUE + RETENTION})
         reminders.append({"plan_id": f"plan{i:05d}", "kind": "unbind", "due_at": DUE,
-                          "next_attempt_at": DUE, "state": store.PENDING, "attempts": 0})
+                          "next_attempt_at": DUE, "state": models.PENDING, "attempts": 0})
     with app.app_context():
-        for model, rows in ((store.Subscription, subs), (store.Plan, plans),
-                            (store.Reminder, reminders)):
+        for model, rows in ((models.Subscription, subs), (models.Plan, plans),
+                            (models.Reminder, reminders)):
             db.session.execute(sa.insert(model), rows)
         db.session.commit()
         push.vapid_key()  # created once here, shared by the sender processes
@@ -61,7 +64,7 @@ def sender_env(app, push_service, **settings) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIMEXIT_")}
     config = {"DATABASE_URL": app.config["DATABASE_URL"], "INSTANCE_PATH": app.instance_path,
               "BUILD_DIR": app.config["BUILD_DIR"], "BUILD_ON_START": "false",
-              "PUSH_SERVICES": push_service.origin, "VAPID_SUBJECT": "mailto:tests@simexit.invalid",
+              "PUSH_SERVICES": push_service.origin, "VAPID_SUBJECT": TEST_VAPID_SUBJECT,
               "PUSH_CONCURRENCY": 16, "PUSH_BATCH_SIZE": 100, **settings}
     env.update({f"SIMEXIT_{name}": str(value) for name, value in config.items()})
     return env
@@ -95,9 +98,9 @@ def payload_id(message) -> tuple[str, str]:
     return data["plan"], data["kind"]
 
 
-def reminder_rows(app) -> list[store.Reminder]:
+def reminder_rows(app) -> list[models.Reminder]:
     with app.app_context():
-        rows = db.session.execute(sa.select(store.Reminder).order_by(store.Reminder.id))
+        rows = db.session.execute(sa.select(models.Reminder).order_by(models.Reminder.id))
         result = list(rows.scalars())
         db.session.expunge_all()
         return result

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+from appconfig import app_config
+
 from webapp import create_app
 
 
@@ -22,13 +25,16 @@ def test_settings_come_from_simexit_environment_variables(monkeypatch, tmp_path)
     assert not (tmp_path / "build" / "en").exists()
 
 
-def test_start_up_build_is_skipped_when_fresh(tmp_path, monkeypatch):
+@pytest.mark.slow  # a whole site built
+def test_start_up_builds_a_missing_site_and_skips_a_fresh_one(tmp_path, monkeypatch):
     from webapp import build
 
-    config = {"TESTING": True, "BUILD_DIR": str(tmp_path / "build"), "BUILD_ON_START": True,
-              "INSTANCE_PATH": str(tmp_path / "i"), "DATABASE_URL": f"sqlite:///{tmp_path / 'db'}"}
-    create_app(config)
+    config = app_config(tmp_path, BUILD_ON_START=True)
+    app = create_app(config)  # as `flask run` or the web server would: the site is missing
     assert (tmp_path / "build" / "en" / "index.html").exists()
+    response = app.test_client().get("/en/azercell/", buffered=True)
+    assert response.status_code == 200
+    assert "Azercell" in response.get_data(as_text=True)
     calls = []
     monkeypatch.setattr(build, "build_site", lambda *a: calls.append(a))
     create_app(config)

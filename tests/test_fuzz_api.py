@@ -22,9 +22,10 @@ from webapp import api, push
 from webapp.content import OPERATORS
 from webapp.db import db
 from webapp.i18n import LOCALES
-from webapp.push import schedule, sender, store
+from webapp.push import models, schedule, sender
 
-pytestmark = pytest.mark.usefixtures("schema")
+#: Thousands of generated requests per test (seconds each); the last test counts them all.
+pytestmark = [pytest.mark.usefixtures("schema"), pytest.mark.slow]
 
 #: Inputs per test on SQLite; their sum is the run's total (checked by the last test).
 EXAMPLES = {"create": 1700, "preview": 900, "plan": 1500, "any": 1000}
@@ -181,11 +182,11 @@ def check_stored_rows(app, *, due_times=True):
     :param due_times: also compare due times (not after :func:`send_everything` moved them).
     """
     with app.test_request_context():
-        subs = db.session.execute(sa.select(store.Subscription)).scalars().all()
+        subs = db.session.execute(sa.select(models.Subscription)).scalars().all()
         for sub in subs:
             info = {"endpoint": sub.endpoint, "keys": {"p256dh": sub.p256dh, "auth": sub.auth}}
             assert api.subscription(info) == info
-        plans = db.session.execute(sa.select(store.Plan)).scalars().all()
+        plans = db.session.execute(sa.select(models.Plan)).scalars().all()
         for plan in plans:
             assert plan.locale in LOCALES
             choice = {"operator": plan.operator, "date": plan.day.isoformat(),
@@ -195,7 +196,7 @@ def check_stored_rows(app, *, due_times=True):
             if due_times:
                 assert [r.due_at for r in plan.reminders] == [r.due for r in expected]
             assert len(plan.token_hash) == 64 and plan.subscription is not None
-        count = db.session.execute(sa.select(sa.func.count()).select_from(store.Reminder))
+        count = db.session.execute(sa.select(sa.func.count()).select_from(models.Reminder))
         assert count.scalar_one() == sum(len(p.reminders) for p in plans)
         return len(subs)
 
@@ -212,11 +213,11 @@ def send_everything(app, monkeypatch) -> list[str]:
     monkeypatch.setattr(aiohttp.ClientSession, "_request", recording)
     now = push.utcnow()
     with app.app_context():
-        db.session.execute(sa.update(store.Reminder).where(store.Reminder.state == store.PENDING)
+        db.session.execute(sa.update(models.Reminder).where(models.Reminder.state == models.PENDING)
                            .values(due_at=now, next_attempt_at=now))
         db.session.commit()
-        pending = db.session.execute(sa.select(sa.func.count()).select_from(store.Reminder)
-                                     .where(store.Reminder.state == store.PENDING)).scalar_one()
+        pending = db.session.execute(sa.select(sa.func.count()).select_from(models.Reminder)
+                                     .where(models.Reminder.state == models.PENDING)).scalar_one()
         config = push.settings()
         one = sender.Sender(key=push.vapid_key(), config=config)
         stats = asyncio.run(one.run(now))

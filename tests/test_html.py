@@ -135,12 +135,14 @@ def validate(vnu, paths: list[Path]) -> tuple[list[str], list[str]]:
     return errors, warnings
 
 
+@pytest.mark.slow  # the Nu HTML Checker (Java) over every page
 def test_every_page_of_every_language_is_valid_html(site, vnu):
     errors, warnings = validate(vnu, built_pages(site))
     print("\n".join(["Nu HTML Checker warnings:", *warnings]))  # shown with -rP; they may stay
     assert errors == []
 
 
+@pytest.mark.slow  # the Nu HTML Checker (Java) started again
 def test_the_checker_fails_a_broken_page(site, vnu, tmp_path):
     """A duplicated id and an unclosed element, injected into a copy of one built page."""
     html = (site["dir"] / "en" / "azercell" / "index.html").read_text("utf-8")

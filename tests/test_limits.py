@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+from appconfig import app_config
 from conftest import Reminders
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
@@ -27,11 +28,8 @@ def make_app(tmp_path, database, push_service):
     made = []
 
     def make(**config):
-        app = create_app({
-            "TESTING": True, "DATABASE_URL": database, "BUILD_ON_START": False,
-            "BUILD_DIR": str(tmp_path / "build"), "INSTANCE_PATH": str(tmp_path / "instance"),
-            "PUSH_SERVICES": push_service.origin, "RATELIMIT_ENABLED": True, **config,
-        })
+        app = create_app(app_config(tmp_path, database=database, push_service=push_service,
+                                    **{"RATELIMIT_ENABLED": True, **config}))
         with app.app_context():
             upgrade()
         made.append(app)
@@ -124,9 +122,7 @@ def test_creating_plans_has_its_own_smaller_limit(make_app, push_service):
 
 
 def test_limits_are_off_in_tests_unless_turned_on(tmp_path, database):
-    app = create_app({"TESTING": True, "BUILD_ON_START": False, "DATABASE_URL": database,
-                      "INSTANCE_PATH": str(tmp_path / "instance"),
-                      "BUILD_DIR": str(tmp_path / "build"), "RATELIMIT_API": "1 per minute"})
+    app = create_app(app_config(tmp_path, database=database, RATELIMIT_API="1 per minute"))
     assert app.config["RATELIMIT_ENABLED"] is False
     client = app.test_client()
     assert {client.get("/api/push/key").status_code for _ in range(5)} == {200}

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from webapp.db import db
-from webapp.push import store
+from webapp.push import queue
 
 pytestmark = pytest.mark.databases()
 
@@ -61,7 +61,7 @@ def test_upgrade_from_the_first_schema_keeps_every_row(app):
         assert head != FIRST
         # The upgraded database works: the pending reminders are claimable, nothing else.
         later = dt.datetime(2026, 7, 1, tzinfo=dt.UTC)
-        claimed = store.claim_due(later, limit=100, lease=dt.timedelta(minutes=5), wall_now=later)
+        claimed = queue.claim_due(later, limit=100, lease=dt.timedelta(minutes=5), wall_now=later)
         assert sorted(d.id for d in claimed) == sorted(
             r["id"] for r in inserted["reminder"] if r["state"] == "pending")
 

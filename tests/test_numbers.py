@@ -11,6 +11,7 @@ import subprocess
 
 import phonenumbers
 import pytest
+from appconfig import app_config
 from phonenumbers import carrier
 
 from webapp import build, content, numbers
@@ -33,10 +34,7 @@ def finder_page(tmp_path_factory) -> str:
     """The English finder page, rendered as the build renders it."""
     from webapp import create_app
 
-    tmp = tmp_path_factory.mktemp("finder")
-    app = create_app({"TESTING": True, "BUILD_DIR": str(tmp / "build"), "BUILD_ON_START": False,
-                      "INSTANCE_PATH": str(tmp / "instance"),
-                      "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}"})
+    app = create_app(app_config(tmp_path_factory.mktemp("finder")))
     return build.render_page(app, "/en/finder/")
 
 

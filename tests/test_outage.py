@@ -32,6 +32,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 import sqlalchemy as sa
+from appconfig import app_config
 from conftest import in_ci
 from pgserver import PostgresServer, free_port, pg_bin
 from test_exactly_once import PROCESS_TIMEOUT, payload_id, sender_env
@@ -39,7 +40,8 @@ from test_exactly_once import PROCESS_TIMEOUT, payload_id, sender_env
 from webapp import REPO_ROOT, create_app, push
 from webapp.db import db
 from webapp.errors import DATABASE_RETRY_AFTER
-from webapp.push import store, worker
+from webapp.push import models, worker
+from webapp.push.plans import RETENTION
 
 #: Upper bound on waiting for the worker to catch up, so a hung test fails instead of hanging.
 CATCH_UP_TIMEOUT = 60
@@ -53,13 +55,6 @@ def unreachable_url() -> str:
     return f"postgresql://postgres@127.0.0.1:{free_port()}/simexit"
 
 
-def app_config(tmp_path, database_url: str, push_service, **overrides) -> dict:
-    return {"TESTING": True, "DATABASE_URL": database_url,
-            "BUILD_DIR": str(tmp_path / "build"), "BUILD_ON_START": False,
-            "INSTANCE_PATH": str(tmp_path / "instance"), "PUSH_SERVICES": push_service.origin,
-            "VAPID_SUBJECT": "mailto:tests@simexit.invalid", **overrides}
-
-
 def plan_body(push_service) -> dict:
     return {"subscription": push_service.subscribe(), "locale": "en", "operator": "azercell",
             "date": (dt.date.today() + dt.timedelta(days=10)).isoformat(),
@@ -71,15 +66,15 @@ def add_reminders(app, subscriptions: list[dict], due: dt.datetime) -> set[str]:
     plans = set()
     with app.app_context():
         for sub in subscriptions:
-            plan = store.Plan(
+            plan = models.Plan(
                 id=secrets.token_urlsafe(16), token_hash="0" * 64, locale="en",
                 operator="azercell", day=due.date(), timezone="Asia/Baku", created_at=due,
-                expires_at=due + store.RETENTION,
-                subscription=store.Subscription(endpoint=sub["endpoint"],
+                expires_at=due + RETENTION,
+                subscription=models.Subscription(endpoint=sub["endpoint"],
                                                 p256dh=sub["keys"]["p256dh"],
                                                 auth=sub["keys"]["auth"], created_at=due))
-            plan.reminders = [store.Reminder(kind="unbind", due_at=due, next_attempt_at=due,
-                                             state=store.PENDING, attempts=0)]
+            plan.reminders = [models.Reminder(kind="unbind", due_at=due, next_attempt_at=due,
+                                             state=models.PENDING, attempts=0)]
             db.session.add(plan)
             plans.add(plan.id)
         db.session.commit()
@@ -89,8 +84,8 @@ def add_reminders(app, subscriptions: list[dict], due: dt.datetime) -> set[str]:
 def reminder_states(app) -> dict[str, tuple[str, str | None]]:
     """``plan id -> (state, claim)`` of every reminder."""
     with app.app_context():
-        rows = db.session.execute(sa.select(store.Reminder.plan_id, store.Reminder.state,
-                                            store.Reminder.claim)).all()
+        rows = db.session.execute(sa.select(models.Reminder.plan_id, models.Reminder.state,
+                                            models.Reminder.claim)).all()
         db.session.remove()
     return {plan: (state, claim) for plan, state, claim in rows}
 
@@ -138,7 +133,7 @@ def assert_error_shape(status, headers, body, expected=503) -> None:
 
 def test_api_answers_503_with_retry_after_while_the_database_is_unreachable(tmp_path,
                                                                           push_service):
-    app = create_app(app_config(tmp_path, unreachable_url(), push_service))
+    app = create_app(app_config(tmp_path, database=unreachable_url(), push_service=push_service))
     client = app.test_client()
 
     response = client.post("/api/reminders", json=plan_body(push_service))
@@ -159,7 +154,8 @@ def test_a_database_host_that_never_answers_costs_seconds_not_minutes(tmp_path, 
         silent.bind(("127.0.0.1", 0))
         silent.listen()
         url = f"postgresql://postgres@127.0.0.1:{silent.getsockname()[1]}/simexit"
-        client = create_app(app_config(tmp_path, url, push_service)).test_client()
+        client = create_app(app_config(
+            tmp_path, database=url, push_service=push_service)).test_client()
         body = plan_body(push_service)
         answers = []
         request = threading.Thread(daemon=True, target=lambda: answers.append(
@@ -171,10 +167,12 @@ def test_a_database_host_that_never_answers_costs_seconds_not_minutes(tmp_path, 
     assert_error_shape(response.status_code, response.headers, response.get_data())
 
 
+@pytest.mark.slow
 def test_send_exits_1_with_one_line_while_the_database_is_unreachable(tmp_path, push_service):
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIMEXIT_")}
     env.update({f"SIMEXIT_{k}": str(v) for k, v in app_config(
-        tmp_path, unreachable_url(), push_service, BUILD_ON_START="false").items()})
+        tmp_path, database=unreachable_url(), push_service=push_service,
+        BUILD_ON_START="false").items()})
     result = subprocess.run([sys.executable, "-m", "flask", "--app", "webapp", "reminders",
                              "send"], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
                             timeout=PROCESS_TIMEOUT)
@@ -184,10 +182,11 @@ def test_send_exits_1_with_one_line_while_the_database_is_unreachable(tmp_path, 
     assert line.startswith("Error: database unavailable: OperationalError: "), line
 
 
+@pytest.mark.slow
 def test_worker_outlives_an_unreachable_database_until_sigterm(tmp_path, push_service):
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIMEXIT_")}
     env.update({f"SIMEXIT_{k}": str(v) for k, v in app_config(
-        tmp_path, unreachable_url(), push_service, BUILD_ON_START="false",
+        tmp_path, database=unreachable_url(), push_service=push_service, BUILD_ON_START="false",
         **QUICK_WORKER).items()})
     log = tmp_path / "worker.log"
     process = start_worker(env, log)
@@ -211,6 +210,7 @@ def test_backoff_doubles_up_to_the_cap_less_some_jitter():
     assert worker.backoff(10_000, first=1.0, cap=60.0) <= 60.0  # no overflow after days
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("schema")
 def test_sigterm_finishes_the_batch_in_flight_and_claims_no_other(app, push_service, tmp_path):
     from pushservice import Answer
@@ -301,10 +301,10 @@ def own_postgres():
     server.close()
 
 
-@pytest.fixture(scope="module")
-def site_dir(tmp_path_factory):
-    """One site build for the module's apps (built by the first of them)."""
-    return tmp_path_factory.mktemp("outage-site") / "build"
+@pytest.fixture
+def site_dir(site):
+    """The session's site build (conftest ``site``), served by the module's apps."""
+    return site["dir"]
 
 
 class Outage:
@@ -339,8 +339,8 @@ def outage(own_postgres, site_dir, tmp_path, push_service):
     with admin.connect() as connection:
         connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
     url = own_postgres.url.rsplit("/", 1)[0] + "/" + name
-    app = create_app(app_config(tmp_path, url, push_service, BUILD_DIR=str(site_dir),
-                                BUILD_ON_START=True))
+    app = create_app(app_config(tmp_path, database=url, push_service=push_service,
+                                BUILD_DIR=str(site_dir)))
     from flask_migrate import upgrade
 
     with app.app_context():

@@ -2,7 +2,7 @@
 
 The ``web:`` command of the Procfile runs as a child process (its own session, so
 the server and its workers are stopped together), on a free loopback port given in
-``PORT`` and ``HOST=127.0.0.1``, over a site built in a temp dir. A page, a hashed
+``PORT`` and ``HOST=127.0.0.1``, over the session's site build. A page, a hashed
 asset, ``sw.js`` and an API endpoint must answer with exactly the headers (cache
 rules, security headers, encoding, length, validators) that the in-process app
 gives for the same request; only what a server adds on its own (``Date``,
@@ -23,6 +23,9 @@ import time
 import pytest
 
 from webapp import REPO_ROOT, create_app
+
+#: A real server process is started for the module (seconds).
+pytestmark = pytest.mark.slow
 
 #: Added by the HTTP server itself, never by the app.
 SERVER_HEADERS = {"date", "server"}
@@ -51,13 +54,14 @@ def get(port: int, url: str, headers: dict) -> tuple[int, dict[str, str], bytes]
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The in-process app over a freshly built site, and the Procfile's server over the same."""
+def site(site, tmp_path_factory):
+    """The in-process app over the session's site build (conftest ``site``), and the Procfile's
+    server over the same."""
     tmp = tmp_path_factory.mktemp("procfile")
-    settings = {"BUILD_DIR": str(tmp / "build"), "INSTANCE_PATH": str(tmp / "instance"),
+    settings = {"BUILD_DIR": str(site["dir"]), "INSTANCE_PATH": str(tmp / "instance"),
                 "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
                 "VAPID_SUBJECT": "mailto:test@simexit.invalid"}
-    app = create_app({"TESTING": True, "BUILD_ON_START": True, **settings})  # builds the site
+    app = create_app({"TESTING": True, "BUILD_ON_START": False, **settings})
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SIMEXIT_", "GRANIAN_"))}
     env.update({f"SIMEXIT_{k}": v for k, v in settings.items()}, SIMEXIT_BUILD_ON_START="false",
                PORT=str(port := free_port()), HOST="127.0.0.1",

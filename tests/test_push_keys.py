@@ -8,6 +8,7 @@ import stat
 import time
 
 import pytest
+from appconfig import app_config
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from pushservice import b64url, verify_vapid
@@ -17,9 +18,7 @@ from webapp.push import keys
 
 
 def make_app(tmp_path, **config):
-    return create_app({"TESTING": True, "BUILD_ON_START": False, "BUILD_DIR": str(tmp_path / "b"),
-                       "INSTANCE_PATH": str(tmp_path / "instance"),
-                       "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", **config})
+    return create_app(app_config(tmp_path, **config))
 
 
 def test_key_is_created_on_first_use_with_mode_0600(app):

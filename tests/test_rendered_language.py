@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from webapp import build, i18n, pages
+from webapp import i18n, pages
 
 #: Attributes whose values a reader sees or hears (or the page's script shows).
 SHOWN_ATTRIBUTES = {"alt", "title", "aria-label", "placeholder", "label"}
@@ -125,17 +125,11 @@ def needs_translation(run: str, code: str = "") -> bool:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    from webapp import create_app
-
-    tmp = tmp_path_factory.mktemp("rendered")
-    app = create_app({"TESTING": True, "BUILD_DIR": str(tmp / "build"), "BUILD_ON_START": False,
-                      "INSTANCE_PATH": str(tmp / "instance"),
-                      "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}"})
-    build.build_site(app, str(tmp / "build"))
-    with app.test_request_context():
+def site(site):
+    """The session's site build (conftest ``site``), with every page URL of each language."""
+    with site["app"].test_request_context():
         urls = {code: pages.page_urls(code) for code in i18n.LANGUAGES}
-    return {"dir": tmp / "build", "urls": urls}
+    return {"dir": site["dir"], "urls": urls}
 
 
 def page(site, url: str) -> str:

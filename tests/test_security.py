@@ -12,6 +12,7 @@ import stat
 
 import brotli
 import pytest
+from appconfig import app_config
 from cryptography.hazmat.primitives import serialization
 
 from webapp import create_app, headers, push
@@ -19,16 +20,13 @@ from webapp.push import keys
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """``site(**config)``: apps on one site build (built once, on the first start-up)."""
+def site(site, tmp_path_factory):
+    """``site(**config)``: apps serving the session's site build (conftest ``site``)."""
     tmp = tmp_path_factory.mktemp("security")
 
     def make(**config):
-        return create_app({"TESTING": True, "BUILD_DIR": str(tmp / "build"),
-                           "BUILD_ON_START": True, "INSTANCE_PATH": str(tmp / "instance"),
-                           "DATABASE_URL": f"sqlite:///{tmp / 'db'}", **config})
+        return create_app(app_config(tmp, BUILD_DIR=str(site["dir"]), **config))
 
-    make()  # build now, so each test's app starts on a fresh build
     return make
 
 
@@ -52,6 +50,7 @@ RESPONSE_TYPES = {
     "api wrong method": ("GET", "/api/reminders", {}, 405),
     "api foreign origin": ("POST", "/api/reminders", {"Origin": "https://evil.example"}, 403),
     "html 404": ("GET", "/en/nope/", {"Accept": "text/html"}, 404),
+    "404 outside a language": ("GET", "/nope/", {}, 404),
     "language redirect": ("GET", "/", {"Accept-Language": "ru"}, 302),
     "slash redirect": ("GET", "/en", {}, 302),
 }
@@ -260,10 +259,9 @@ def test_key_never_in_a_response_or_log_line(app, reminders, push_service, runne
     assert_secret_absent(log_text + caplog.text, key, "the logs")
 
 
+@pytest.mark.slow  # a whole site built
 def test_key_never_in_the_build_output(tmp_path):
-    app = create_app({"TESTING": True, "BUILD_ON_START": False, "BUILD_DIR": str(tmp_path / "b"),
-                      "INSTANCE_PATH": str(tmp_path / "instance"),
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'db'}"})
+    app = create_app(app_config(tmp_path, BUILD_DIR=str(tmp_path / "b")))
     with app.app_context():
         key = push.vapid_key()  # the key exists before the build, as in production
     result = app.test_cli_runner().invoke(args=["build"])

@@ -12,11 +12,13 @@ import logging
 import time
 
 import pytest
+import sqlalchemy as sa
 from flask_babel import force_locale
 from pushservice import Answer
 
 from webapp import i18n, push
-from webapp.push import messages, sender, store
+from webapp.db import db
+from webapp.push import messages, models, plans, queue, sender
 
 pytestmark = pytest.mark.usefixtures("schema")
 
@@ -148,8 +150,8 @@ def test_long_retry_after_is_rescheduled_not_waited(app, runner, plan, push_serv
     now = due(plan, "unbind")
     assert "rescheduled 1" in send(runner, now)
     with app.app_context():
-        reminder = store.db.session.execute(
-            store.sa.select(store.Reminder).where(store.Reminder.kind == "unbind")).scalar_one()
+        reminder = db.session.execute(
+            sa.select(models.Reminder).where(models.Reminder.kind == "unbind")).scalar_one()
         assert reminder.state == "pending" and reminder.attempts == 1
         assert reminder.next_attempt_at >= now + dt.timedelta(minutes=55)
     assert "sent 1" in send(runner, now + dt.timedelta(hours=1))
@@ -194,7 +196,7 @@ def test_connection_refused_is_retried_then_failed(app, plan):
         config = dataclasses.replace(push.settings(), services=(closed,), retry_base=0.01,
                                      max_attempts=2)
         one = sender.Sender(key=push.vapid_key(), config=config)
-        item = store.Due(1, "c", "unbind", due(plan, "unbind"), 0, plan["id"], "en", "nar", 1,
+        item = queue.Due(1, "c", "unbind", due(plan, "unbind"), 0, plan["id"], "en", "nar", 1,
                          f"{closed}/push/x", plan["sub"]["keys"]["p256dh"],
                          plan["sub"]["keys"]["auth"])
 
@@ -240,7 +242,7 @@ def test_stale_reminder_expires_instead_of_being_sent(runner, plan, push_service
 def test_plans_are_deleted_a_few_days_after_the_last_reminder(runner, plan, reminders):
     send(runner, due(plan, "verify"))
     assert reminders.get(plan).status_code == 200
-    send(runner, due(plan, "verify") + store.RETENTION + MINUTE)
+    send(runner, due(plan, "verify") + plans.RETENTION + MINUTE)
     assert reminders.snapshot() == {"subscription": [], "plan": [], "reminder": []}
 
 
@@ -252,14 +254,14 @@ def test_claims_never_overlap_and_expire_after_the_lease(app, reminders):
     with app.app_context():
         later = dt.datetime.now(dt.UTC) + dt.timedelta(days=30)
         lease = dt.timedelta(minutes=5)
-        first = store.claim_due(later, limit=5, lease=lease)
-        second = store.claim_due(later, limit=100, lease=lease)
+        first = queue.claim_due(later, limit=5, lease=lease)
+        second = queue.claim_due(later, limit=100, lease=lease)
         assert len(first) == 5 and len(second) == 7
         assert not {d.id for d in first} & {d.id for d in second}
-        assert store.claim_due(later, limit=100, lease=lease) == []
+        assert queue.claim_due(later, limit=100, lease=lease) == []
         # The sender holding ``first`` died: after the lease its reminders are claimed again.
         after_lease = dt.datetime.now(dt.UTC) + lease + MINUTE
-        again = store.claim_due(later, limit=100, lease=lease, wall_now=after_lease)
+        again = queue.claim_due(later, limit=100, lease=lease, wall_now=after_lease)
         assert {d.id for d in again} == {d.id for d in first} | {d.id for d in second}
 
 
@@ -268,15 +270,15 @@ def test_an_overtaken_sender_does_not_overwrite_the_new_claim(app, reminders):
     with app.app_context():
         later = dt.datetime.now(dt.UTC) + dt.timedelta(days=30)
         lease = dt.timedelta(minutes=5)
-        [old, *_] = store.claim_due(later, limit=1, lease=lease)
-        [new] = store.claim_due(later, limit=1, lease=lease,
+        [old, *_] = queue.claim_due(later, limit=1, lease=lease)
+        [new] = queue.claim_due(later, limit=1, lease=lease,
                                 wall_now=dt.datetime.now(dt.UTC) + lease + MINUTE)
         assert new.id == old.id
-        store.record([store.Outcome(old, store.FAILED, 1)], later)
-        assert store.db.session.get(store.Reminder, old.id).state == "pending"
-        store.record([store.Outcome(new, store.SENT, 1, 201)], later)
-        store.db.session.expire_all()
-        assert store.db.session.get(store.Reminder, old.id).state == "sent"
+        queue.record([queue.Outcome(old, models.FAILED, 1)], later)
+        assert db.session.get(models.Reminder, old.id).state == "pending"
+        queue.record([queue.Outcome(new, models.SENT, 1, 201)], later)
+        db.session.expire_all()
+        assert db.session.get(models.Reminder, old.id).state == "sent"
 
 
 # --- parts -----------------------------------------------------------------------------------

@@ -12,13 +12,14 @@ import datetime as dt
 import re
 
 from cryptography.hazmat.primitives.asymmetric import ec
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, Response, abort, jsonify, request, url_for
 
 from . import push
 from .content import OPERATORS
 from .errors import error_response
 from .i18n import LOCALES
-from .push import keys, schedule, store, utcnow
+from .push import keys, plans, schedule, utcnow
+from .push.models import Plan
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -38,12 +39,12 @@ class Invalid(ValueError):
 
 
 @bp.errorhandler(Invalid)
-def invalid(e: Invalid):
+def invalid(e: Invalid) -> Response:
     return error_response(400, str(e))
 
 
 @bp.after_request
-def no_store(response):
+def no_store(response: Response) -> Response:
     # Plans and tokens must not sit in any cache.
     response.headers.setdefault("Cache-Control", "no-store")
     return response
@@ -69,7 +70,7 @@ def _string(obj: dict, name: str, where: str = "", max_length: int = 64) -> str:
     return value
 
 
-def _b64url(value, name: str, length: int) -> str:
+def _b64url(value: object, name: str, length: int) -> str:
     """A base64url key of ``length`` bytes, returned without padding."""
     if not isinstance(value, str):
         raise Invalid(f"subscription.keys.{name} must be a string")
@@ -84,7 +85,7 @@ def _b64url(value, name: str, length: int) -> str:
     return value.rstrip("=")
 
 
-def subscription(data) -> dict:
+def subscription(data: object) -> dict:
     """A validated PushSubscription: endpoint of an allowed push service, valid keys."""
     if not isinstance(data, dict):
         raise Invalid("subscription must be an object")
@@ -149,11 +150,11 @@ def _json_object() -> dict:
     return data
 
 
-def _authorized_plan(plan_id: str) -> store.Plan:
+def _authorized_plan(plan_id: str) -> Plan:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     # Ids are base64url: anything else is unknown without a query (NUL fails on PostgreSQL).
     well_formed = len(plan_id) <= 32 and B64URL_RE.fullmatch(plan_id)
-    plan = store.get_plan(plan_id, token.strip()) \
+    plan = plans.get_plan(plan_id, token.strip()) \
         if scheme.lower() == "bearer" and well_formed else None
     if plan is None:
         abort(404)
@@ -172,7 +173,7 @@ def working_day_json(day: dt.date) -> dict:
             "suggested": check.suggested.isoformat() if check.suggested else None}
 
 
-def plan_json(plan: store.Plan, token: str | None = None) -> dict:
+def plan_json(plan: Plan, token: str | None = None) -> dict:
     data = {"id": plan.id, "operator": plan.operator, "date": plan.day.isoformat(),
             "timezone": plan.timezone, "locale": plan.locale,
             "reminders": [{"kind": r.kind, "due": _utc(r.due_at), "state": r.state}
@@ -186,13 +187,13 @@ def plan_json(plan: store.Plan, token: str | None = None) -> dict:
 # --- views -----------------------------------------------------------------------------------
 
 @bp.get("/push/key")
-def push_key():
+def push_key() -> Response:
     """The VAPID public key for ``pushManager.subscribe({applicationServerKey})``."""
     return jsonify(publicKey=push.vapid_key().public)
 
 
 @bp.get("/plan-preview")
-def plan_preview():
+def plan_preview() -> Response:
     """The plan for a choice, and whether the day is a working day; nothing is stored."""
     args = request.args.to_dict()
     _check_fields(args, PREVIEW_FIELDS, "")
@@ -203,7 +204,7 @@ def plan_preview():
 
 
 @bp.post("/reminders")
-def create_reminders():
+def create_reminders() -> Response:
     """Store a plan for a PushSubscription (replacing that endpoint's earlier plan)."""
     data = _json_object()
     _check_fields(data, PLAN_FIELDS, "")
@@ -213,7 +214,7 @@ def create_reminders():
     if locale not in LOCALES:
         raise Invalid(f"unknown locale (known: {', '.join(LOCALES)})")
     operator, day, timezone, reminders = plan_choice(data, now)
-    plan, token = store.create_plan(sub, locale=locale, operator=operator, day=day,
+    plan, token = plans.create_plan(sub, locale=locale, operator=operator, day=day,
                                     timezone=timezone, reminders=reminders, now=now)
     response = jsonify(plan_json(plan, token))
     response.status_code = 201
@@ -222,31 +223,31 @@ def create_reminders():
 
 
 @bp.get("/reminders/<plan_id>")
-def get_reminders(plan_id):
+def get_reminders(plan_id: str) -> Response:
     return jsonify(plan_json(_authorized_plan(plan_id)))
 
 
 @bp.delete("/reminders/<plan_id>")
-def delete_reminders(plan_id):
-    store.delete_plan(_authorized_plan(plan_id))
+def delete_reminders(plan_id: str) -> tuple[str, int]:
+    plans.delete_plan(_authorized_plan(plan_id))
     return "", 204
 
 
 @bp.post("/reminders/<plan_id>/done/<kind>")
-def done(plan_id, kind):
+def done(plan_id: str, kind: str) -> Response:
     """Mark one step done (from the page or a notification action): its reminder stops."""
     plan = _authorized_plan(plan_id)
     if kind not in {r.kind for r in plan.reminders}:
         abort(404)
-    store.mark_done(plan, kind)
+    plans.mark_done(plan, kind)
     return jsonify(plan_json(plan))
 
 
 @bp.put("/reminders/<plan_id>/subscription")
-def move(plan_id):
+def move(plan_id: str) -> Response:
     """Move the plan to the browser's new PushSubscription (it changed since subscribing)."""
     plan = _authorized_plan(plan_id)
     data = _json_object()
     _check_fields(data, {"subscription": True}, "")
-    store.move_plan(plan, subscription(data["subscription"]), utcnow())
+    plans.move_plan(plan, subscription(data["subscription"]), utcnow())
     return jsonify(plan_json(plan))

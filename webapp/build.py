@@ -85,7 +85,8 @@ def render_page(app: Flask, url: str) -> str:
 def web_manifest(lang_code: str, asset_map: dict[str, assets.Asset]) -> dict:
     """The web app manifest of one language (its name and shortcuts translated)."""
     icon = lambda name, size, purpose="any": {  # noqa: E731
-        "src": asset_map[f"icons/{name}"].url, "sizes": size, "type": "image/png", "purpose": purpose}
+        "src": asset_map[f"icons/{name}"].url, "sizes": size, "type": "image/png",
+        "purpose": purpose}
     c = pages.site_content()
     return {
         "id": f"/{lang_code}/",
@@ -114,7 +115,7 @@ def web_manifest(lang_code: str, asset_map: dict[str, assets.Asset]) -> dict:
 
 
 def build_site(app: Flask, out_dir: str) -> dict:
-    """Render the whole site into ``out_dir`` (replaced atomically) and return its precache list."""
+    """Render the whole site into ``out_dir`` (replaced atomically); return its precache list."""
     catalogs.compile_all()
     with app.app_context():
         refresh()
@@ -152,7 +153,8 @@ def _render_into(app: Flask, out: str, asset_map: dict[str, assets.Asset]) -> di
                 html = render_page(app, url)
                 _write(out, url, html)
                 entries.append({"url": url, "revision": _revision(html)})
-            manifest = json.dumps(web_manifest(lang_code, asset_map), ensure_ascii=False, indent=1) + "\n"
+            manifest = json.dumps(web_manifest(lang_code, asset_map), ensure_ascii=False,
+                                  indent=1) + "\n"
             url = f"/{lang_code}/manifest.webmanifest"
             _write(out, url, manifest)
             entries.append({"url": url, "revision": _revision(manifest)})
@@ -231,9 +233,9 @@ def ensure_built(app: Flask) -> None:
 @with_appcontext
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Output folder (default: BUILD_DIR, ./build).")
-def build_command(out_dir):
+def build_command(out_dir: str | None) -> None:
     """Render every page of every language into a static site."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the real Flask
     out_dir = out_dir or app.config["BUILD_DIR"]
     try:
         precache = build_site(app, out_dir)

@@ -20,7 +20,8 @@ from . import REPO_ROOT
 from .i18n import LANGUAGES, TRANSLATIONS_DIR
 
 POT_FILE = os.path.join(TRANSLATIONS_DIR, "messages.pot")
-EXTRACT_ARGS = ["-F", os.path.join(REPO_ROOT, "babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "-k", "fact_text", "-k", "N_",
+EXTRACT_ARGS = ["-F", os.path.join(REPO_ROOT, "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
+                "-k", "fact_text", "-k", "N_",
                 "--add-comments=TRANSLATORS:", "--add-location=file", "--sort-by-file",
                 "--project=SIM Exit", "--copyright-holder=SIM Exit", "--no-wrap"]
 #: Locales with a catalog: every language except the source language.
@@ -53,18 +54,18 @@ def pybabel(*args: str) -> None:
 
 
 @click.group("translate")
-def translate():
+def translate() -> None:
     """Translation and localisation commands."""
 
 
 @translate.command()
-def extract():
+def extract() -> None:
     """Extract every string of the code, templates and content into messages.pot."""
     pybabel("extract", *EXTRACT_ARGS, "-o", POT_FILE, ".")
 
 
 @translate.command()
-def update():
+def update() -> None:
     """Extract, then merge messages.pot into every catalog."""
     pybabel("extract", *EXTRACT_ARGS, "-o", POT_FILE, ".")
     pybabel("update", "-i", POT_FILE, "-d", TRANSLATIONS_DIR, "--no-wrap",
@@ -73,13 +74,13 @@ def update():
 
 @translate.command()
 @click.argument("locale")
-def init(locale):
+def init(locale: str) -> None:
     """Start a catalog for a new language."""
     pybabel("init", "-i", POT_FILE, "-d", TRANSLATIONS_DIR, "-l", locale, "--no-wrap")
 
 
 @translate.command("compile")
-def compile_command():
+def compile_command() -> None:
     """Compile every catalog into .mo files."""
     for path in compile_all():
         click.echo(os.path.relpath(path, REPO_ROOT))

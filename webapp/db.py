@@ -18,6 +18,7 @@ While the database is unreachable, statements raise the errors
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 from flask_migrate import Migrate
@@ -68,6 +69,10 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+if TYPE_CHECKING:  # db.Model is made at run time: a type checker knows it as the Base it extends
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate(directory=MIGRATIONS_DIR)
 
 
@@ -84,7 +89,7 @@ def database_url(app: Flask) -> str:
     return "sqlite:///" + os.path.join(app.instance_path, "simexit.sqlite3")
 
 
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:  # noqa: ARG001
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000}")

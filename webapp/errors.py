@@ -9,10 +9,12 @@ An unreachable database is not a bug of ours: it is answered with 503 and
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from . import db
 
@@ -26,16 +28,13 @@ def error_code(status: int) -> str:
     return HTTP_STATUS_CODES.get(status, "error").lower().replace(" ", "_").replace("-", "_")
 
 
-def error_response(status: int, message: str | None = None, *, code: str | None = None):
+def error_response(status: int, message: str | None = None, *, code: str | None = None
+                   ) -> Response:
     """A JSON error response with the one shape the API uses."""
     response = jsonify(error=code or error_code(status),
                        message=message or HTTP_STATUS_CODES.get(status, "Error"))
     response.status_code = status
     return response
-
-
-def bad_request(message: str):
-    return error_response(400, message)
 
 
 def wants_json_response() -> bool:
@@ -46,7 +45,7 @@ def wants_json_response() -> bool:
     return accept["application/json"] > accept["text/html"]
 
 
-def not_found_page(e: HTTPException):
+def not_found_page() -> tuple[str, int]:
     """Our own "Page not found", in the language of the URL when it names one."""
     from .i18n import DEFAULT_LANG, LANGUAGES
 
@@ -56,9 +55,9 @@ def not_found_page(e: HTTPException):
         return render_template("404.html", page_id="404"), 404
 
 
-def handle_http_exception(e: HTTPException):
+def handle_http_exception(e: HTTPException) -> ResponseReturnValue:
     if not wants_json_response():
-        return not_found_page(e) if e.code == 404 else e  # otherwise Flask's default page
+        return not_found_page() if e.code == 404 else e  # otherwise Flask's default page
     response = error_response(e.code or 500, e.description)
     allow = getattr(e, "valid_methods", None)  # 405: keep the Allow header werkzeug computed
     if allow:
@@ -66,11 +65,12 @@ def handle_http_exception(e: HTTPException):
     return response
 
 
-def handle_database_unavailable(e: Exception):
+def handle_database_unavailable(e: Exception) -> ResponseReturnValue:
     """503 with ``Retry-After`` for a database that cannot be reached (``UNAVAILABLE_ERRORS``)."""
     current_app.logger.warning("%s %s: database unavailable (%s)", request.method, request.path,
                                db.describe(e))
     message = "the database is unavailable for a moment: try again shortly"
+    response: WerkzeugResponse
     if wants_json_response():
         response = error_response(503, message)
     else:

@@ -4,8 +4,10 @@
   router, ``REMOTE_ADDR`` is the proxy and the scheme is ``http``; with ``N`` trusted
   proxies, werkzeug's ``ProxyFix`` takes the client address, scheme and host from the
   last ``N`` ``X-Forwarded-*`` values, so rate limits count clients, not the proxy, and
-  ``request.is_secure`` (HSTS) is right. Never enable it without a proxy that sets
-  them: a client could then choose its own address (and rate-limit bucket).
+  HSTS is sent over https. It is applied once, at the edge of the WSGI stack
+  (``headers.SecurityHeaders``, installed by ``serving.init_app``). Never enable it
+  without a proxy that sets them: a client could then choose its own address (and
+  rate-limit bucket).
 - **Rate limits** per client address on ``/api/`` (Flask-Limiter): one bucket for the
   whole API, and a smaller one for creating plans (each stored plan means push requests).
   Over the limit: ``429`` in the API's JSON error shape with ``Retry-After``.
@@ -21,7 +23,7 @@ Configuration (``SIMEXIT_`` environment variables, or the test dict):
   several processes (gunicorn workers, hosts) use a shared store such as
   ``redis://host:6379`` (``pip install limits[redis]``).
 - ``RATELIMIT_API``, ``RATELIMIT_CREATE``: the limits, in Flask-Limiter's notation.
-- ``TRUSTED_PROXIES``: the number of proxies in front of the app.
+- ``TRUSTED_PROXIES``: the number of proxies in front of the app (read by ``serving``).
 """
 
 from __future__ import annotations
@@ -30,9 +32,8 @@ import math
 import time
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, Response, abort, current_app, request
 from flask_limiter import Limiter, RateLimitExceeded
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import api
 from .errors import error_response
@@ -56,7 +57,7 @@ def limiter() -> Limiter:
     return current_app.extensions["simexit_limiter"]
 
 
-def too_many_requests(e: RateLimitExceeded):
+def too_many_requests(e: RateLimitExceeded) -> Response:
     """``429`` with ``Retry-After`` (whole seconds until the window that was hit resets)."""
     response = error_response(429, f"too many requests: at most {e.description}")
     current = limiter().current_limit  # the limit that was hit, with its window
@@ -75,7 +76,7 @@ def allowed_origins() -> set[str]:
     return origins
 
 
-def check_origin():
+def check_origin() -> Response | None:
     """Refuse a state-changing API request sent by a page of another origin.
 
     Browsers send ``Origin`` with every POST/PUT/DELETE; a request without one is not
@@ -91,7 +92,7 @@ def check_origin():
     return error_response(403, "cross-origin request refused", code="forbidden")
 
 
-def check_unsized_body():
+def check_unsized_body() -> None:
     """Refuse an API body without ``Content-Length`` (chunked) that reaches the size limit.
 
     A declared length over ``MAX_CONTENT_LENGTH`` is refused by werkzeug before anything
@@ -107,15 +108,10 @@ def check_unsized_body():
 
 
 def init_app(app: Flask) -> None:
-    """Trusted-proxy fix, the Origin check and the rate limits (before the first request)."""
+    """The Origin check, the body check and the rate limits (before the first request)."""
     app.config.setdefault("RATELIMIT_ENABLED", not app.testing)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "simexit")
-    proxies = int(app.config.get("TRUSTED_PROXIES", 0))
-    if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,
-                                x_host=proxies, x_port=proxies)
-
     app.before_request(check_origin)
     app.before_request(check_unsized_body)
     limits = Limiter(client_address, strategy="moving-window")

@@ -71,13 +71,17 @@ def index():
                            page_id="index")
 
 
-@bp.route("/<any(azercell, bakcell, nar):operator>/")
+#: ``azercell|bakcell|nar``: the operators of the content, the only values the routes accept.
+OPERATOR_ROUTE = f"<any({', '.join(content.OPERATORS)}):operator>"
+
+
+@bp.route(f"/{OPERATOR_ROUTE}/")
 def operator(operator):
     guide = site_content().operators[operator]
     return render_template("guide.html", guide=guide, page_id=operator, operator=guide)
 
 
-@bp.route("/<any(azercell, bakcell, nar):operator>/clerk/")
+@bp.route(f"/{OPERATOR_ROUTE}/clerk/")
 def clerk(operator):
     c = site_content()
     guide = c.operators[operator]

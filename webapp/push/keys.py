@@ -12,6 +12,7 @@ The public key is what browsers pass to ``pushManager.subscribe()`` as
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -72,9 +73,11 @@ def parse_private_key(text: str) -> ec.EllipticCurvePrivateKey:
 
 
 def _create_key_file(path: str) -> None:
-    """Write a new key to ``path`` atomically, 0600 from the start; keep a key another process wrote."""
+    """Write a new key to ``path`` atomically, 0600 from the start; keep a key another process
+    wrote."""
     pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption())
     tmp = f"{path}.{os.getpid()}.{time.monotonic_ns()}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
@@ -82,10 +85,8 @@ def _create_key_file(path: str) -> None:
             f.write(pem)
             f.flush()
             os.fsync(f.fileno())
-        try:
-            os.link(tmp, path)  # fails if the file exists: the first writer wins
-        except FileExistsError:
-            pass
+        with contextlib.suppress(FileExistsError):  # the first writer wins
+            os.link(tmp, path)
     finally:
         os.unlink(tmp)
 

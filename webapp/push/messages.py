@@ -10,18 +10,25 @@ come from ``shared/facts/azerbaijan-sim.md`` only (see each comment).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from .. import i18n
+from .. import content, i18n
 
 #: RFC 8030 and the push services allow 4 KB of ciphertext; keep well under it.
 MAX_PAYLOAD_BYTES = 3 * 1024
 
-#: Brand names are never translated.
-OPERATOR_NAMES: dict[str, str] = {"azercell": "Azercell", "bakcell": "Bakcell", "nar": "Nar"}
+
+@functools.cache
+def operator_names() -> dict[str, str]:
+    """Each operator's name as its content file gives it (a brand: never translated).
+
+    Read once per process: the content ships with the code, so a change comes with a restart.
+    """
+    return {op: guide.name or op for op, guide in content.load().operators.items()}
 
 
 class PayloadTooLarge(ValueError):
@@ -30,7 +37,7 @@ class PayloadTooLarge(ValueError):
 
 def _texts(kind: str, operator: str) -> tuple[str, str]:
     """Title and body of one reminder, in the current (forced) locale."""
-    name = OPERATOR_NAMES[operator]
+    name = operator_names()[operator]
     if kind == "unbind":
         # Facts: Azercell may give a number to another subscriber after the contract ends,
         # without notice; Bakcell has resold blocked numbers (§5).
@@ -99,18 +106,11 @@ def rendered(kind: str, operator: str, locale: str, public_url: str = "") -> str
     }, ensure_ascii=False, separators=(",", ":"))
 
 
-def notification(*, kind: str, operator: str, locale: str, plan_id: str, due: dt.datetime,
-                 public_url: str = "") -> dict:
-    """The declarative push message for one reminder, as a dict."""
-    note = json.loads(rendered(kind, operator, locale, public_url))
-    note["timestamp"] = int(due.timestamp() * 1000)
-    note["data"] = {"plan": plan_id, "kind": kind}
-    return {"web_push": 8030, "notification": note}
-
-
 def payload(*, kind: str, operator: str, locale: str, plan_id: str, due: dt.datetime,
             public_url: str = "", note: str | None = None) -> bytes:
-    """:func:`notification` as compact UTF-8 JSON; :class:`PayloadTooLarge` over 3 KB.
+    """The declarative push message of one reminder (``{"web_push": 8030, "notification":
+    {…, "timestamp", "data": {"plan", "kind"}}}``) as compact UTF-8 JSON;
+    :class:`PayloadTooLarge` over 3 KB.
 
     :param note: :func:`rendered` for this kind, operator and locale, if already known.
     """

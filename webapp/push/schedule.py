@@ -49,7 +49,6 @@ RULES: tuple[Rule, ...] = (
     # Check that the number is really closed and nothing still texts it.
     Rule("verify", 2, dt.time(10, 0), ttl=72 * HOUR, urgency="normal"),
 )
-KINDS: tuple[str, ...] = tuple(rule.kind for rule in RULES)
 RULES_BY_KIND: dict[str, Rule] = {rule.kind: rule for rule in RULES}
 
 #: How far ahead a closing day may be chosen.
@@ -65,10 +64,6 @@ class Reminder:
 
     kind: str
     due: dt.datetime
-
-    @property
-    def rule(self) -> Rule:
-        return RULES_BY_KIND[self.kind]
 
 
 @dataclass(frozen=True)

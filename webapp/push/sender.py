@@ -30,6 +30,7 @@ import email.utils
 import gc
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 
 import aiohttp
@@ -38,12 +39,14 @@ from flask import current_app
 try:  # libuv's event loop: fewer cycles per request than asyncio's own
     import uvloop
 except ImportError:  # not on Windows: asyncio's loop does the same job, a little slower
-    uvloop = None
+    uvloop = None  # type: ignore[assignment]
 from pywebpush import WebPusher
 
-from . import messages, origin_allowed, origin_of, schedule, settings, store, utcnow, vapid_key
+from . import messages, queue, schedule, utcnow, vapid_key
+from .config import PushSettings, origin_allowed, origin_of, settings
 from .keys import VapidKey
-from .store import EXPIRED, FAILED, PENDING, SENT, Outcome
+from .models import EXPIRED, FAILED, PENDING, SENT
+from .queue import GONE, Due, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +85,7 @@ class Stats:
 
     def add(self, outcomes: list[Outcome]) -> None:
         names = {SENT: "sent", PENDING: "rescheduled", FAILED: "failed", EXPIRED: "expired",
-                 "gone": "unsubscribed"}
+                 GONE: "unsubscribed"}
         for outcome in outcomes:
             name = names[outcome.state]
             setattr(self, name, getattr(self, name) + 1)
@@ -92,7 +95,7 @@ class Stats:
 
 
 def retry_after_seconds(value: str | None, now: float) -> float | None:
-    """``Retry-After`` as seconds from ``now``: delta-seconds or an HTTP date; ``None`` if absent."""
+    """``Retry-After`` in seconds from ``now`` (delta-seconds or HTTP date); ``None`` if absent."""
     if not value:
         return None
     value = value.strip()
@@ -108,9 +111,10 @@ def retry_after_seconds(value: str | None, now: float) -> float | None:
 class Sender:
     """Sends claimed reminders; keeps the VAPID header cache between runs."""
 
-    def __init__(self, *, key: VapidKey, config, public_url: str = "", clock=time.time) -> None:
+    def __init__(self, *, key: VapidKey, config: PushSettings, public_url: str = "",
+                 clock: Callable[[], float] = time.time) -> None:
         self.key = key
-        self.config = config  # a PushSettings
+        self.config = config
         self.public_url = public_url
         self.clock = clock
         self._vapid: dict[str, tuple[str, int]] = {}
@@ -134,10 +138,10 @@ class Sender:
             cached = self._vapid[origin] = (header, expires)
         return cached[0]
 
-    async def _post(self, pusher: WebPusher, origin: str, due: store.Due, data: bytes, *,
+    async def _post(self, pusher: WebPusher, origin: str, due: Due, data: bytes, *,
                     ttl: int, urgency: str, limit: asyncio.Semaphore
                     ) -> tuple[int | None, float | None, str | None]:
-        """One request: (status, Retry-After seconds, network error) — exactly one of status/error."""
+        """One request: (status, Retry-After seconds, network error); either status or error."""
         headers = {"Authorization": self.vapid_header(origin), "Urgency": urgency,
                    "Topic": due.kind}
         async with limit:
@@ -149,7 +153,7 @@ class Sender:
         return response.status, retry_after_seconds(response.headers.get("Retry-After"),
                                                      self.clock()), None
 
-    async def deliver(self, session, due: store.Due, now: dt.datetime,
+    async def deliver(self, session: aiohttp.ClientSession, due: Due, now: dt.datetime,
                       limit: asyncio.Semaphore) -> Outcome:
         """Send one reminder, retrying transient failures; return what happened."""
         config = self.config
@@ -178,7 +182,7 @@ class Sender:
             if status in (201, 202):
                 return Outcome(due, SENT, attempts, status)
             if status in (404, 410):
-                return Outcome(due, "gone", attempts, status)
+                return Outcome(due, GONE, attempts, status)
             if status == 413:
                 log.error("reminder %s: push service says payload too large (%d bytes): a bug",
                           due.id, len(data))
@@ -200,7 +204,7 @@ class Sender:
             await asyncio.sleep(delay)
         return Outcome(due, FAILED, attempts, error="attempts exhausted")
 
-    async def send_batch(self, session, batch: list[store.Due], now: dt.datetime,
+    async def send_batch(self, session: aiohttp.ClientSession, batch: list[Due], now: dt.datetime,
                          limit: asyncio.Semaphore, stats: Stats) -> None:
         """Send one claimed batch concurrently, recording outcomes as they come in.
 
@@ -237,12 +241,12 @@ class Sender:
                 clock = time.monotonic()
                 if buffer and (len(buffer) >= RECORD_EVERY or len(buffer) == len(open_ids)
                                or clock - last_record >= RECORD_INTERVAL):
-                    store.record(buffer, now)
+                    queue.record(buffer, now)
                     stats.add(buffer)
                     open_ids.difference_update(o.due.id for o in buffer)
                     buffer, last_record = [], clock
                 if open_ids and clock - last_renew >= lease.total_seconds() / 3:
-                    store.renew(batch[0].claim, open_ids, lease=lease)
+                    queue.renew(batch[0].claim, open_ids, lease=lease)
                     last_renew = clock
         finally:
             for task in tasks:
@@ -261,11 +265,11 @@ class Sender:
             for _ in range(MAX_BATCHES):
                 if self.stopping:
                     break
-                batch = store.claim_due(now, limit=config.batch_size, lease=lease)
+                batch = queue.claim_due(now, limit=config.batch_size, lease=lease)
                 if not batch:
                     break
                 await self.send_batch(session, batch, now, limit, stats)
-        stats.cleaned = store.cleanup(now)
+        stats.cleaned = queue.cleanup(now)
         return stats
 
 

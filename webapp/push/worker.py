@@ -15,7 +15,7 @@ which runs until a signal stops it:
 - **SIGTERM or SIGINT** stops it gently: the batch in flight is sent and recorded, no
   other batch is claimed, and the process exits 0. A second signal stops it at once;
   the claims it still holds then expire after their lease and another run sends them,
-  as after a crash (``store.py``). So does a batch whose recording met an outage.
+  as after a crash (``queue.py``). So does a batch whose recording met an outage.
 """
 
 from __future__ import annotations
@@ -25,13 +25,13 @@ import random
 import signal
 import time
 from collections.abc import Callable
+from types import FrameType
 
 from flask import current_app
 
-from ..db import db
+from ..db import db, unavailable
 from ..db import describe as describe_error
-from ..db import unavailable
-from . import PushSettings
+from .config import PushSettings
 from .sender import Sender, run_once
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ class Stop:
         self.sender = sender
         self.requested = False
 
-    def __call__(self, signum, frame) -> None:
+    def __call__(self, signum: int, frame: FrameType | None) -> None:  # noqa: ARG002
         if self.requested:
             raise KeyboardInterrupt  # a second signal: stop now
         self.requested = True
