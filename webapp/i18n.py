@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, g, request
 from babel import Locale
+from flask import Flask, g, request
 from flask_babel import Babel
 
 from . import REPO_ROOT

@@ -6,8 +6,8 @@
 
 /**
  * Read an Azerbaijani mobile number in any common form (+994 50 123 45 67, 00994…, 994…,
- * 050 123 45 67, 50 123 45 67; spaces, dashes, dots, brackets), in Latin, Arabic-Indic or
- * Persian digits (normaliseNumberInput), and format it for the card in Latin digits.
+ * 050 123 45 67, 50 123 45 67; spaces, dashes, dots, brackets; any script's digits:
+ * normaliseNumberInput) and format it for the card.
  * Pure: testable without a browser.
  * @param {string} input what was typed
  * @param {string[]} prefixes the two-digit mobile prefixes, e.g. ["50", "51", "55", …]

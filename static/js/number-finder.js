@@ -7,9 +7,8 @@
 
 /**
  * Read a number in any common form (+994 50 …, 00994 50 …, 050 …, 50 …, or just the
- * first digits), in Latin, Arabic-Indic or Persian digits and with whatever spaces and marks
- * a paste brings (normaliseNumberInput), and say what its prefix tells. Pure: testable
- * without a browser.
+ * first digits; any script's digits: normaliseNumberInput) and say what its prefix tells.
+ * Pure: testable without a browser.
  * @returns {{status: string, prefix?: string, operator?: string, carrier?: string}}
  *   status: operator | naxtel | other-operator | unknown-prefix | incomplete | malformed | too-long | foreign
  *   (other-operator: a carrier this guide does not cover, by the library's name in `carrier`)

@@ -75,9 +75,8 @@ function foldLine (line) {
  * An iCalendar file (RFC 5545) with one event and alarm per reminder, at floating local
  * times (the phone's own zone, as on the page). ``plan``: ``{id, operator, url, stamp, lang}``;
  * each UID names the plan, the operator and the step, so two SIMs closed on the same day,
- * or the same operator's plan made twice, never overwrite each other's events. Each text
- * names its language (``LANGUAGE=ar``), so a calendar can lay Arabic and Persian out right
- * to left.
+ * or the same operator's plan made twice, never overwrite each other's events. Texts name
+ * their language (``LANGUAGE=ar``).
  */
 function buildIcs (items, texts, title, plan) {
   const fmt = (d) => isoDay(d).replace(/-/g, '') + 'T' +
@@ -101,18 +100,15 @@ function buildIcs (items, texts, title, plan) {
   return lines.map(foldLine).join('\r\n') + '\r\n';
 }
 
-/**
- * A date inside a sentence, isolated (``<bdi>``: its own direction, from its first letter), so
- * that its digits and separators keep their order in Arabic and Persian text, and a date in
- * digits only (``10/03/2026``) is never reordered by the words around it.
- */
+/** A date inside a sentence, isolated (``<bdi>``), so Arabic or Persian text around it never
+ *  reorders its digits. */
 function isolated (text) {
   const $bdi = document.createElement('bdi');
   $bdi.textContent = text;
   return $bdi;
 }
 
-/** The same for plain text: Unicode's first-strong isolate around it (UAX #9). */
+/** The same for plain text: Unicode's first-strong isolate. */
 function isolatedText (text) {
   return '\u2068' + text + '\u2069';
 }
@@ -132,8 +128,8 @@ class Remind extends Component {
     this.rules = JSON.parse($root.getAttribute('data-rules'));
     this.locale = $root.getAttribute('data-locale');
     this.htmlLang = $root.getAttribute('data-html-lang');
-    // Dates as the server writes them (Babel): Gregorian, in the language's own digits
-    // (Persian ۱۲۳), whatever the device's defaults (a Persian phone's calendar is Solar Hijri).
+    // Dates as the server writes them: Gregorian, in the language's own digits, whatever the
+    // device's defaults (a Persian phone's are the Solar Hijri calendar).
     this.dateLocale = $root.getAttribute('data-date-locale') || this.htmlLang;
     this.$date = $root.querySelector('[data-remind-date]');
     this.$operator = $root.querySelector('[data-remind-operator]');
