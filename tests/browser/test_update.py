@@ -21,13 +21,14 @@ ACTIVATED = ("() => navigator.serviceWorker.controller !== null"
 
 @pytest.fixture(scope="module")
 def second_site(tmp_path_factory):
-    """A second, different build: the stylesheet gains a comment, so its hashed name and
-    every page (which links it) change, as in a real deploy of a CSS fix."""
+    """A second, different build: the stylesheet gains a rule, so its hashed name and every
+    page (which links it) change, as in a real deploy of a CSS fix. (A comment would not do:
+    the build minifies the stylesheet.)"""
     tmp = tmp_path_factory.mktemp("second")
     static = tmp / "static"
     shutil.copytree(assets.STATIC_DIR, static)
     with open(static / "css" / "app.css", "a") as f:
-        f.write("\n/* second build */\n")
+        f.write("\n.second-build { outline: 0; }\n")
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(assets, "STATIC_DIR", str(static))
         return Site(create_app(site_config(tmp)))
