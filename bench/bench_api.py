@@ -51,10 +51,14 @@ def free_port() -> int:
 
 def app_env(tmp: str, database_url: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIMEXIT_")}
-    env.update(SIMEXIT_DATABASE_URL=database_url, SIMEXIT_INSTANCE_PATH=f"{tmp}/instance",
-               SIMEXIT_BUILD_DIR=f"{tmp}/build", SIMEXIT_BUILD_ON_START="false",
-               SIMEXIT_RATELIMIT_ENABLED="false",
-               SIMEXIT_VAPID_SUBJECT="mailto:bench@simexit.invalid")
+    env.update(
+        SIMEXIT_DATABASE_URL=database_url,
+        SIMEXIT_INSTANCE_PATH=f"{tmp}/instance",
+        SIMEXIT_BUILD_DIR=f"{tmp}/build",
+        SIMEXIT_BUILD_ON_START="false",
+        SIMEXIT_RATELIMIT_ENABLED="false",
+        SIMEXIT_VAPID_SUBJECT="mailto:bench@simexit.invalid",
+    )
     return env
 
 
@@ -75,8 +79,11 @@ def subscription_keys() -> dict:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    public = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
-        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    public = (
+        ec.generate_private_key(ec.SECP256R1())
+        .public_key()
+        .public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    )
     b64 = lambda raw: base64.urlsafe_b64encode(raw).rstrip(b"=").decode()  # noqa: E731
     return {"p256dh": b64(public), "auth": b64(os.urandom(16))}
 
@@ -108,19 +115,28 @@ async def load(base: str, *, seconds: float, clients: int) -> dict[str, list]:
 
     async def client(session):
         while time.monotonic() < deadline:
-            body = {"subscription": {"endpoint": f"https://fcm.googleapis.com/fcm/send/"
-                                                 f"bench-{os.getpid()}-{next(counter)}",
-                                     "keys": keys},
-                    "locale": "en", "operator": "azercell", "date": date,
-                    "timezone": "Asia/Baku"}
-            plan = await timed("create", lambda b=body: session.post(f"{base}/api/reminders",
-                                                                     json=b))
+            body = {
+                "subscription": {
+                    "endpoint": f"https://fcm.googleapis.com/fcm/send/"
+                    f"bench-{os.getpid()}-{next(counter)}",
+                    "keys": keys,
+                },
+                "locale": "en",
+                "operator": "azercell",
+                "date": date,
+                "timezone": "Asia/Baku",
+            }
+            plan = await timed(
+                "create", lambda b=body: session.post(f"{base}/api/reminders", json=b)
+            )
             if plan is None:
                 continue
             auth = {"Authorization": f"Bearer {plan['token']}"}
             for _ in range(2):
-                await timed("read", lambda p=plan: session.get(
-                    f"{base}/api/reminders/{p['id']}", headers=auth))
+                await timed(
+                    "read",
+                    lambda p=plan: session.get(f"{base}/api/reminders/{p['id']}", headers=auth),
+                )
 
     connector = aiohttp.TCPConnector(limit=clients)
     timeout = aiohttp.ClientTimeout(total=30)
@@ -132,14 +148,28 @@ async def load(base: str, *, seconds: float, clients: int) -> dict[str, list]:
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 \
+    return (
+        statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+        if len(values) > 1
         else values[0]
+    )
 
 
 def server_command(server: str, port: int, workers: int) -> list[str]:
     if server == "gunicorn":
-        return [sys.executable, "-m", "gunicorn", "--preload", "--workers", str(workers),
-                "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "webapp:create_app()"]
+        return [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--preload",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "webapp:create_app()",
+        ]
     with open(os.path.join(ROOT, "Procfile"), encoding="utf-8") as f:
         [web] = [line.split(":", 1)[1].strip() for line in f if line.startswith("web:")]
     return ["bash", "-c", "exec " + re.sub(r"--workers \d+", f"--workers {workers}", web)]
@@ -149,14 +179,23 @@ def run_engine(engine: str, database_url: str, server: str, args) -> float:
     """One load run of ``server`` on a fresh database; prints its figures, returns its req/s."""
     with tempfile.TemporaryDirectory() as tmp:
         env = app_env(tmp, database_url)
-        subprocess.run([sys.executable, "-m", "flask", "--app", "webapp", "db", "upgrade"],
-                       cwd=ROOT, env=env, check=True, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "webapp", "db", "upgrade"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stderr=subprocess.DEVNULL,
+        )
         port = free_port()
-        env.update(PORT=str(port), HOST="127.0.0.1",
-                   PATH=os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", ""))
+        env.update(
+            PORT=str(port),
+            HOST="127.0.0.1",
+            PATH=os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", ""),
+        )
         # Its own session: the server and its workers are stopped together.
-        process = subprocess.Popen(server_command(server, port, args.workers), cwd=ROOT,
-                                   env=env, start_new_session=True)
+        process = subprocess.Popen(
+            server_command(server, port, args.workers), cwd=ROOT, env=env, start_new_session=True
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             wait_for(f"{base}/api/push/key", timeout=120)
@@ -168,14 +207,18 @@ def run_engine(engine: str, database_url: str, server: str, args) -> float:
             process.wait(timeout=30)
     total = len(results["create"]) + len(results["read"])
     every = results["create"] + results["read"]
-    print(f"{engine:10} {server:8} {args.workers} workers, {args.clients} clients, "
-          f"{elapsed:.0f} s: {total / elapsed:7.0f} req/s  "
-          f"p50 {percentile(every, 50) * 1000:6.1f} ms  p99 {percentile(every, 99) * 1000:6.1f} ms  errors {len(results['errors'])}")
+    print(
+        f"{engine:10} {server:8} {args.workers} workers, {args.clients} clients, "
+        f"{elapsed:.0f} s: {total / elapsed:7.0f} req/s  "
+        f"p50 {percentile(every, 50) * 1000:6.1f} ms  p99 {percentile(every, 99) * 1000:6.1f} ms  errors {len(results['errors'])}"
+    )
     for kind in ("create", "read"):
         values = results[kind]
-        print(f"{'':19} {kind:6} {len(values) / elapsed:7.0f} req/s  "
-              f"p50 {percentile(values, 50) * 1000:6.1f} ms  "
-              f"p99 {percentile(values, 99) * 1000:6.1f} ms")
+        print(
+            f"{'':19} {kind:6} {len(values) / elapsed:7.0f} req/s  "
+            f"p50 {percentile(values, 50) * 1000:6.1f} ms  "
+            f"p99 {percentile(values, 99) * 1000:6.1f} ms"
+        )
     if results["errors"]:
         print(f"{'':19} first errors: {sorted(set(results['errors']))[:5]}")
     return total / elapsed
@@ -190,8 +233,10 @@ def main(argv=None) -> int:
     parser.add_argument("--servers", default="procfile,gunicorn")
     parser.add_argument("--rounds", type=int, default=1, help="turns of every server (1)")
     args = parser.parse_args(argv)
-    print(f"API load on 127.0.0.1, {os.cpu_count()} CPUs (server and load generator share them)"
-          f"; load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"API load on 127.0.0.1, {os.cpu_count()} CPUs (server and load generator share them)"
+        f"; load average {os.getloadavg()[0]:.1f}"
+    )
     servers = args.servers.split(",")
     rates: dict[tuple[str, str], list[float]] = {}
     for engine in args.engines.split(","):
@@ -205,8 +250,10 @@ def main(argv=None) -> int:
                         rate = run_engine(engine, pgserver.database(admin), server, args)
                 rates.setdefault((engine, server), []).append(rate)
     for (engine, server), values in rates.items():
-        print(f"{engine:10} {server:8} median {statistics.median(values):7.0f} req/s "
-              f"(range {min(values):.0f}-{max(values):.0f}, {len(values)} rounds)")
+        print(
+            f"{engine:10} {server:8} median {statistics.median(values):7.0f} req/s "
+            f"(range {min(values):.0f}-{max(values):.0f}, {len(values)} rounds)"
+        )
     return 0
 
 

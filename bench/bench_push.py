@@ -53,8 +53,10 @@ def run_senders(config: dict, now, processes: int) -> tuple[float, int]:
     """Seconds for ``processes`` ready senders to send everything due at ``now``; and the count."""
     ctx = multiprocessing.get_context("spawn")
     ready, go, results = ctx.Barrier(processes + 1), ctx.Event(), ctx.Queue()
-    children = [ctx.Process(target=sender_process, args=(config, now.isoformat(), ready, go,
-                                                         results)) for _ in range(processes)]
+    children = [
+        ctx.Process(target=sender_process, args=(config, now.isoformat(), ready, go, results))
+        for _ in range(processes)
+    ]
     for child in children:
         child.start()
     ready.wait(timeout=60)
@@ -70,15 +72,28 @@ def run_senders(config: dict, now, processes: int) -> tuple[float, int]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=2000, help="due reminders (default 2000)")
-    parser.add_argument("--plain-count", type=int, default=None,
-                        help="messages for the plain pywebpush loop (default: --count)")
-    parser.add_argument("--processes", default="1,2",
-                        help="sender process counts to measure (default 1,2)")
-    parser.add_argument("--concurrency", type=int, default=None,
-                        help="sender requests in flight per process (default: the app's "
-                             "SIMEXIT_PUSH_CONCURRENCY default)")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="runs of each measurement; the median is printed (default 3)")
+    parser.add_argument(
+        "--plain-count",
+        type=int,
+        default=None,
+        help="messages for the plain pywebpush loop (default: --count)",
+    )
+    parser.add_argument(
+        "--processes", default="1,2", help="sender process counts to measure (default 1,2)"
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=None,
+        help="sender requests in flight per process (default: the app's "
+        "SIMEXIT_PUSH_CONCURRENCY default)",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs of each measurement; the median is printed (default 3)",
+    )
     args = parser.parse_args(argv)
     plain_count = args.plain_count or args.count
 
@@ -96,13 +111,16 @@ def main(argv=None) -> int:
     with CountingPushService() as service:
         origin = service.origin
         with tempfile.TemporaryDirectory() as tmp:
-            config = {"TESTING": False, "BUILD_ON_START": False,
-                      "BUILD_DIR": os.path.join(tmp, "build"),
-                      "INSTANCE_PATH": os.path.join(tmp, "instance"),
-                      "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
-                      "PUSH_SERVICES": origin,
-                      "RATELIMIT_ENABLED": False,
-                      "VAPID_SUBJECT": "mailto:bench@simexit.invalid"}
+            config = {
+                "TESTING": False,
+                "BUILD_ON_START": False,
+                "BUILD_DIR": os.path.join(tmp, "build"),
+                "INSTANCE_PATH": os.path.join(tmp, "instance"),
+                "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
+                "PUSH_SERVICES": origin,
+                "RATELIMIT_ENABLED": False,
+                "VAPID_SUBJECT": "mailto:bench@simexit.invalid",
+            }
             if args.concurrency:
                 config["PUSH_CONCURRENCY"] = args.concurrency
             app = create_app(config)
@@ -114,15 +132,38 @@ def main(argv=None) -> int:
                 [first, *_] = schedule.plan(day, "Asia/Baku", now)
                 subs = []
                 for i in range(args.count):
-                    public = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
-                        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
-                    sub = {"endpoint": f"{origin}/push/{i}",
-                           "keys": {"p256dh": keys.b64url(public), "auth": keys.b64url(os.urandom(16))}}
+                    public = (
+                        ec.generate_private_key(ec.SECP256R1())
+                        .public_key()
+                        .public_bytes(
+                            serialization.Encoding.X962,
+                            serialization.PublicFormat.UncompressedPoint,
+                        )
+                    )
+                    sub = {
+                        "endpoint": f"{origin}/push/{i}",
+                        "keys": {
+                            "p256dh": keys.b64url(public),
+                            "auth": keys.b64url(os.urandom(16)),
+                        },
+                    }
                     subs.append(sub)
-                    plans.create_plan(sub, locale="en", operator="azercell", day=day,
-                                      timezone="Asia/Baku", reminders=[first], now=now)
-                data = messages.payload(kind="unbind", operator="azercell", locale="en",
-                                        plan_id="x" * 22, due=first.due)
+                    plans.create_plan(
+                        sub,
+                        locale="en",
+                        operator="azercell",
+                        day=day,
+                        timezone="Asia/Baku",
+                        reminders=[first],
+                        now=now,
+                    )
+                data = messages.payload(
+                    kind="unbind",
+                    operator="azercell",
+                    locale="en",
+                    plan_id="x" * 22,
+                    due=first.due,
+                )
 
                 push.vapid_key()  # created once, shared by the sender processes
 
@@ -130,9 +171,16 @@ def main(argv=None) -> int:
                 ours: dict[int, list[float]] = {}
                 for processes in (int(p) for p in args.processes.split(",")):
                     for _ in range(args.repeat):
-                        db.session.execute(sa.update(models.Reminder).values(
-                            state="pending", attempts=0, claim=None, claimed_until=None,
-                            sent_at=None, last_status=None))
+                        db.session.execute(
+                            sa.update(models.Reminder).values(
+                                state="pending",
+                                attempts=0,
+                                claim=None,
+                                claimed_until=None,
+                                sent_at=None,
+                                last_status=None,
+                            )
+                        )
                         db.session.commit()
                         seconds, sent = run_senders(config, first.due, processes)
                         assert sent == args.count, (processes, sent)
@@ -144,10 +192,14 @@ def main(argv=None) -> int:
                 for _ in range(args.repeat):
                     started = time.perf_counter()
                     for sub in subs[:plain_count]:
-                        webpush(sub, data, vapid_private_key=key, ttl=3600,
-                                vapid_claims={"sub": "mailto:bench@simexit.invalid",
-                                              "aud": origin},
-                                timeout=10)
+                        webpush(
+                            sub,
+                            data,
+                            vapid_private_key=key,
+                            ttl=3600,
+                            vapid_claims={"sub": "mailto:bench@simexit.invalid", "aud": origin},
+                            timeout=10,
+                        )
                     plain.append(plain_count / (time.perf_counter() - started))
 
                 # 3. Encryption only (ECDH + HKDF + AES-GCM per message).
@@ -164,18 +216,26 @@ def main(argv=None) -> int:
         return f"median of {len(values)}, range {min(values):.0f}-{max(values):.0f}"
 
     plain_rate = statistics.median(plain)
-    print(f"due reminders:            {args.count} ({len(data)}-byte payload, loopback, SQLite, "
-          f"{os.cpu_count()} CPUs)")
-    print(f"plain pywebpush loop:     {plain_rate:8.0f} msg/s  ({spread(plain)}, "
-          f"{plain_count} messages)")
+    print(
+        f"due reminders:            {args.count} ({len(data)}-byte payload, loopback, SQLite, "
+        f"{os.cpu_count()} CPUs)"
+    )
+    print(
+        f"plain pywebpush loop:     {plain_rate:8.0f} msg/s  ({spread(plain)}, "
+        f"{plain_count} messages)"
+    )
     for processes, rates in ours.items():
         rate = statistics.median(rates)
-        print(f"sender, {processes} process(es):  {rate:8.0f} msg/s  ({spread(rates)}; "
-              f"claim+send+record, {concurrency} in flight each)  "
-              f"{rate / plain_rate:5.1f}x the plain loop (target >= 5x)")
+        print(
+            f"sender, {processes} process(es):  {rate:8.0f} msg/s  ({spread(rates)}; "
+            f"claim+send+record, {concurrency} in flight each)  "
+            f"{rate / plain_rate:5.1f}x the plain loop (target >= 5x)"
+        )
     per_message = statistics.median(encrypt)
-    print(f"encryption only:          {per_message * 1e6:8.0f} us/msg "
-          f"({1 / per_message:.0f} msg/s on one core)")
+    print(
+        f"encryption only:          {per_message * 1e6:8.0f} us/msg "
+        f"({1 / per_message:.0f} msg/s on one core)"
+    )
     expected = args.repeat * (args.count * len(ours) + plain_count)
     print(f"push service accepted:    {delivered} (expected {expected})")
     if delivered != expected:

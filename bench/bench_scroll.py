@@ -33,8 +33,14 @@ sys.path.insert(0, os.path.dirname(HERE))
 from lighthouse import serve  # noqa: E402  (bench/lighthouse.py: the same threaded server)
 
 CHROMIUM = os.environ.get("SIMEXIT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 #: The pages with steps (each laid out lazily below the first screen) and the reminder form.
 PAGES = ("azercell/", "bakcell/", "nar/", "prepare/", "aftercare/")
 VIEWPORTS = ("390x844", "320x640")
@@ -84,10 +90,14 @@ def measure(page, url: str) -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--langs", help="language codes, comma-separated (default: all)")
-    parser.add_argument("--pages", default=",".join(PAGES),
-                        help="page paths under the language, comma-separated ('' = home)")
-    parser.add_argument("--viewports", default=",".join(VIEWPORTS),
-                        help="WIDTHxHEIGHT, comma-separated")
+    parser.add_argument(
+        "--pages",
+        default=",".join(PAGES),
+        help="page paths under the language, comma-separated ('' = home)",
+    )
+    parser.add_argument(
+        "--viewports", default=",".join(VIEWPORTS), help="WIDTHxHEIGHT, comma-separated"
+    )
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -96,35 +106,48 @@ def main(argv=None) -> int:
 
     langs = args.langs.split(",") if args.langs else list(i18n.LANGUAGES)
     over = 0
-    with tempfile.TemporaryDirectory(prefix="simexit-scroll-") as tmp, \
-            sync_playwright() as p:
-        app = create_app({"BUILD_DIR": os.path.join(tmp, "build"), "BUILD_ON_START": True,
-                          "INSTANCE_PATH": os.path.join(tmp, "instance"),
-                          "DATABASE_URL": f"sqlite:///{os.path.join(tmp, 'db.sqlite3')}"})
+    with tempfile.TemporaryDirectory(prefix="simexit-scroll-") as tmp, sync_playwright() as p:
+        app = create_app(
+            {
+                "BUILD_DIR": os.path.join(tmp, "build"),
+                "BUILD_ON_START": True,
+                "INSTANCE_PATH": os.path.join(tmp, "instance"),
+                "DATABASE_URL": f"sqlite:///{os.path.join(tmp, 'db.sqlite3')}",
+            }
+        )
         server, origin = serve(app)
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            print(f"{'viewport':9} {'page':22} {'header px':>9} {'first px':>8} {'bottom px':>9} "
-                  f"{'change':>7} {'worst':>7}")
+            print(
+                f"{'viewport':9} {'page':22} {'header px':>9} {'first px':>8} {'bottom px':>9} "
+                f"{'change':>7} {'worst':>7}"
+            )
             for viewport in args.viewports.split(","):
                 width, height = (int(x) for x in viewport.split("x"))
-                context = browser.new_context(viewport={"width": width, "height": height},
-                                              service_workers="block", base_url=origin)
+                context = browser.new_context(
+                    viewport={"width": width, "height": height},
+                    service_workers="block",
+                    base_url=origin,
+                )
                 page = context.new_page()
                 for lang in langs:
                     for path in args.pages.split(","):
                         url = f"/{lang}/{path}"
                         r = measure(page, url)
                         over += r["worst"] >= BUDGET_PERCENT
-                        print(f"{viewport:9} {url:22} {r['header']:9.0f} {r['first']:8} "
-                              f"{r['bottom']:9} {r['change']:+6.1f}% {r['worst']:6.1f}%",
-                              flush=True)
+                        print(
+                            f"{viewport:9} {url:22} {r['header']:9.0f} {r['first']:8} "
+                            f"{r['bottom']:9} {r['change']:+6.1f}% {r['worst']:6.1f}%",
+                            flush=True,
+                        )
                 context.close()
         finally:
             browser.close()
             server.shutdown()
-    print(f"\n{over} page(s) whose height changed by {BUDGET_PERCENT:g} % or more while scrolled "
-          f"(budget: less than {BUDGET_PERCENT:g} %)")
+    print(
+        f"\n{over} page(s) whose height changed by {BUDGET_PERCENT:g} % or more while scrolled "
+        f"(budget: less than {BUDGET_PERCENT:g} %)"
+    )
     return 1 if over else 0
 
 

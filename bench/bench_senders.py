@@ -44,27 +44,70 @@ def prepare(env: dict, origin: str, count: int) -> None:
     from webapp.push import keys, models
     from webapp.push.plans import RETENTION
 
-    subprocess.run([sys.executable, "-m", "flask", "--app", "webapp", "db", "upgrade"],
-                   cwd=ROOT, env=env, check=True, stderr=subprocess.DEVNULL)
-    app = create_app({"DATABASE_URL": env["SIMEXIT_DATABASE_URL"], "BUILD_ON_START": False,
-                      "INSTANCE_PATH": env["SIMEXIT_INSTANCE_PATH"],
-                      "BUILD_DIR": env["SIMEXIT_BUILD_DIR"], "PUSH_SERVICES": origin})
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "webapp", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stderr=subprocess.DEVNULL,
+    )
+    app = create_app(
+        {
+            "DATABASE_URL": env["SIMEXIT_DATABASE_URL"],
+            "BUILD_ON_START": False,
+            "INSTANCE_PATH": env["SIMEXIT_INSTANCE_PATH"],
+            "BUILD_DIR": env["SIMEXIT_BUILD_DIR"],
+            "PUSH_SERVICES": origin,
+        }
+    )
     created = DUE - dt.timedelta(days=10)
     subs, plans, reminders = [], [], []
     for i in range(1, count + 1):
-        public = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
-            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
-        subs.append({"id": i, "endpoint": f"{origin}/push/{i}", "p256dh": keys.b64url(public),
-                     "auth": keys.b64url(os.urandom(16)), "created_at": created})
-        plans.append({"id": f"plan{i}", "token_hash": "0" * 64, "subscription_id": i,
-                      "locale": "en", "operator": "azercell", "day": DUE.date(),
-                      "timezone": "Asia/Baku", "created_at": created,
-                      "expires_at": DUE + RETENTION})
-        reminders.append({"plan_id": f"plan{i}", "kind": "unbind", "due_at": DUE,
-                          "next_attempt_at": DUE, "state": "pending", "attempts": 0})
+        public = (
+            ec.generate_private_key(ec.SECP256R1())
+            .public_key()
+            .public_bytes(
+                serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+            )
+        )
+        subs.append(
+            {
+                "id": i,
+                "endpoint": f"{origin}/push/{i}",
+                "p256dh": keys.b64url(public),
+                "auth": keys.b64url(os.urandom(16)),
+                "created_at": created,
+            }
+        )
+        plans.append(
+            {
+                "id": f"plan{i}",
+                "token_hash": "0" * 64,
+                "subscription_id": i,
+                "locale": "en",
+                "operator": "azercell",
+                "day": DUE.date(),
+                "timezone": "Asia/Baku",
+                "created_at": created,
+                "expires_at": DUE + RETENTION,
+            }
+        )
+        reminders.append(
+            {
+                "plan_id": f"plan{i}",
+                "kind": "unbind",
+                "due_at": DUE,
+                "next_attempt_at": DUE,
+                "state": "pending",
+                "attempts": 0,
+            }
+        )
     with app.app_context():
-        for model, rows in ((models.Subscription, subs), (models.Plan, plans),
-                            (models.Reminder, reminders)):
+        for model, rows in (
+            (models.Subscription, subs),
+            (models.Plan, plans),
+            (models.Reminder, reminders),
+        ):
             db.session.execute(sa.insert(model), rows)
         db.session.commit()
         push.vapid_key()
@@ -73,19 +116,37 @@ def prepare(env: dict, origin: str, count: int) -> None:
 
 def run_senders(env: dict, processes: int, now: dt.datetime = NOW) -> float:
     """Start ``processes`` senders at once; return the seconds until the last one exits."""
-    command = [sys.executable, "-m", "flask", "--app", "webapp", "reminders", "send",
-               "--now", now.isoformat()]
+    command = [
+        sys.executable,
+        "-m",
+        "flask",
+        "--app",
+        "webapp",
+        "reminders",
+        "send",
+        "--now",
+        now.isoformat(),
+    ]
     started = time.perf_counter()
-    running = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-               for _ in range(processes)]
+    running = [
+        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+        for _ in range(processes)
+    ]
     for process in running:
         if process.wait(timeout=600) != 0:
             raise SystemExit("a sender failed")
     return time.perf_counter() - started
 
 
-def measure(admin_url: str, service: CountingPushService, *, processes: int, count: int,
-            concurrency: int, tmp: str) -> tuple[float, float]:
+def measure(
+    admin_url: str,
+    service: CountingPushService,
+    *,
+    processes: int,
+    count: int,
+    concurrency: int,
+    tmp: str,
+) -> tuple[float, float]:
     """(wall seconds, idle start-up seconds) for ``count`` reminders and ``processes`` senders."""
     env = app_env(os.path.join(tmp, f"p{processes}"), pgserver.database(admin_url))
     env.update(SIMEXIT_PUSH_SERVICES=service.origin, SIMEXIT_PUSH_CONCURRENCY=str(concurrency))
@@ -105,19 +166,33 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=6000, help="due reminders (6000)")
     parser.add_argument("--processes", default="1,2,4", help="sender process counts (1,2,4)")
-    parser.add_argument("--concurrency", type=int, default=16,
-                        help="requests in flight per sender (16)")
+    parser.add_argument(
+        "--concurrency", type=int, default=16, help="requests in flight per sender (16)"
+    )
     args = parser.parse_args(argv)
-    print(f"senders on PostgreSQL, loopback push service, {os.cpu_count()} CPUs shared by "
-          f"senders, push service and PostgreSQL; {args.count} due reminders")
-    with pgserver.postgres(durable=True) as admin, CountingPushService() as service, \
-            tempfile.TemporaryDirectory() as tmp:
+    print(
+        f"senders on PostgreSQL, loopback push service, {os.cpu_count()} CPUs shared by "
+        f"senders, push service and PostgreSQL; {args.count} due reminders"
+    )
+    with (
+        pgserver.postgres(durable=True) as admin,
+        CountingPushService() as service,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         for processes in (int(p) for p in args.processes.split(",")):
-            wall, idle = measure(admin, service, processes=processes, count=args.count,
-                                 concurrency=args.concurrency, tmp=tmp)
-            print(f"{processes} sender(s): {args.count / wall:7.0f} reminders/s "
-                  f"({wall:.2f} s incl. start-up; {args.count / max(wall - idle, 1e-9):7.0f}/s "
-                  f"without the {idle:.2f} s start-up), each delivered once")
+            wall, idle = measure(
+                admin,
+                service,
+                processes=processes,
+                count=args.count,
+                concurrency=args.concurrency,
+                tmp=tmp,
+            )
+            print(
+                f"{processes} sender(s): {args.count / wall:7.0f} reminders/s "
+                f"({wall:.2f} s incl. start-up; {args.count / max(wall - idle, 1e-9):7.0f}/s "
+                f"without the {idle:.2f} s start-up), each delivered once"
+            )
     return 0
 
 

@@ -89,15 +89,29 @@ def site_urls(build: str) -> list[str]:
                 if name.endswith((".gz", ".br")):
                     continue
                 url = "/" + os.path.relpath(os.path.join(folder, name), build)
-                urls.append(url[:-len("index.html")] if name == "index.html" else url)
+                urls.append(url[: -len("index.html")] if name == "index.html" else url)
     return urls
 
 
 def wrk(url: str, script: str, seconds: float, connections: int) -> dict:
     out = subprocess.run(
-        ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds:.0f}s", "--latency",
-         "-s", script, url],
-        check=True, capture_output=True, text=True).stdout
+        [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(connections),
+            "-d",
+            f"{seconds:.0f}s",
+            "--latency",
+            "-s",
+            script,
+            url,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
     def ms(label):
@@ -106,9 +120,13 @@ def wrk(url: str, script: str, seconds: float, connections: int) -> dict:
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
-    return {"rps": rps, "p50": ms("50%"), "p99": ms("99%"),
-            "errors": int(errors.group(1)) if errors else 0,
-            "socket_errors": socket_errors.group(1) if socket_errors else ""}
+    return {
+        "rps": rps,
+        "p50": ms("50%"),
+        "p99": ms("99%"),
+        "errors": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+    }
 
 
 def procfile_web() -> str:
@@ -120,14 +138,22 @@ def procfile_web() -> str:
 
 def ensure_tools() -> str:
     """nginx's path; nginx and wrk are installed from Debian when missing and we are root."""
+
     def missing():
-        return [tool for tool in ("nginx", "wrk")
-                if not shutil.which(tool) and not os.path.exists(f"/usr/sbin/{tool}")]
+        return [
+            tool
+            for tool in ("nginx", "wrk")
+            if not shutil.which(tool) and not os.path.exists(f"/usr/sbin/{tool}")
+        ]
+
     if missing() and os.geteuid() == 0 and shutil.which("apt-get"):
         print(f"installing {' '.join(missing())} (apt-get)", file=sys.stderr)
         subprocess.run(["apt-get", "update", "-qq"], check=False)
-        subprocess.run(["apt-get", "install", "-y", "-qq", *missing()], check=False,
-                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", *missing()],
+            check=False,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
     if missing():
         raise SystemExit(f"{' '.join(missing())} missing: sudo apt-get install nginx wrk")
     try:
@@ -139,11 +165,14 @@ def ensure_tools() -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=10.0,
-                        help="per server and round (10)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="per server and round (10)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds over all servers (3)")
-    parser.add_argument("--workers", type=int, default=2,
-                        help="gunicorn/nginx workers (2; the Procfile says its own)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="gunicorn/nginx workers (2; the Procfile says its own)",
+    )
     parser.add_argument("--connections", type=int, default=32)
     args = parser.parse_args(argv)
     nginx = ensure_tools()
@@ -153,8 +182,13 @@ def main(argv=None) -> int:
         os.chmod(tmp, 0o755)  # nginx workers run as an unprivileged user
         env = app_env(tmp, f"sqlite:///{tmp}/bench.sqlite3")
         build = f"{tmp}/build"
-        subprocess.run([sys.executable, "-m", "flask", "--app", "webapp", "build", "--out", build],
-                       cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "webapp", "build", "--out", build],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         urls = site_urls(build)
         script = f"{tmp}/site.lua"
         with open(script, "w") as f:
@@ -163,21 +197,40 @@ def main(argv=None) -> int:
         os.makedirs(f"{tmp}/nginx-tmp")
         ports = {"nginx": free_port(), "procfile": free_port(), "gunicorn": free_port()}
         with open(f"{tmp}/nginx.conf", "w") as f:
-            f.write(NGINX_CONF.format(workers=args.workers, tmp=tmp, port=ports["nginx"],
-                                      root=build))
+            f.write(
+                NGINX_CONF.format(workers=args.workers, tmp=tmp, port=ports["nginx"], root=build)
+            )
         web_env = {k: v for k, v in env.items() if not k.startswith("GRANIAN_")}
-        web_env.update(PORT=str(ports["procfile"]), HOST="127.0.0.1",
-                       PATH=os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", ""))
+        web_env.update(
+            PORT=str(ports["procfile"]),
+            HOST="127.0.0.1",
+            PATH=os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", ""),
+        )
         servers = {
-            "nginx": subprocess.Popen([nginx, "-p", tmp, "-c", f"{tmp}/nginx.conf", "-e",
-                                       "stderr"]),
+            "nginx": subprocess.Popen(
+                [nginx, "-p", tmp, "-c", f"{tmp}/nginx.conf", "-e", "stderr"]
+            ),
             # Its own session: the server and its workers are stopped together.
-            "procfile": subprocess.Popen(["bash", "-c", f"exec {web}"], cwd=ROOT, env=web_env,
-                                         start_new_session=True),
+            "procfile": subprocess.Popen(
+                ["bash", "-c", f"exec {web}"], cwd=ROOT, env=web_env, start_new_session=True
+            ),
             "gunicorn": subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--preload", "--workers", str(args.workers),
-                 "--bind", f"127.0.0.1:{ports['gunicorn']}", "--log-level", "warning",
-                 "webapp:create_app()"], cwd=ROOT, env=env),
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "--preload",
+                    "--workers",
+                    str(args.workers),
+                    "--bind",
+                    f"127.0.0.1:{ports['gunicorn']}",
+                    "--log-level",
+                    "warning",
+                    "webapp:create_app()",
+                ],
+                cwd=ROOT,
+                env=env,
+            ),
         }
         try:
             for port in ports.values():
@@ -185,8 +238,9 @@ def main(argv=None) -> int:
             results: dict[str, list[dict]] = {name: [] for name in ports}
             for _ in range(args.rounds):
                 for name, port in ports.items():
-                    results[name].append(wrk(f"http://127.0.0.1:{port}", script, args.seconds,
-                                             args.connections))
+                    results[name].append(
+                        wrk(f"http://127.0.0.1:{port}", script, args.seconds, args.connections)
+                    )
         finally:
             for name, server in servers.items():
                 if name == "procfile":
@@ -195,22 +249,27 @@ def main(argv=None) -> int:
                     server.terminate()
                 server.wait(timeout=30)
 
-    print(f"static files on 127.0.0.1, {os.cpu_count()} CPUs shared with wrk; {len(urls)} URLs "
-          f"(every English page and asset, sw.js), {args.connections} connections, gzip, "
-          f"{args.rounds} rounds of {args.seconds:.0f} s; load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"static files on 127.0.0.1, {os.cpu_count()} CPUs shared with wrk; {len(urls)} URLs "
+        f"(every English page and asset, sw.js), {args.connections} connections, gzip, "
+        f"{args.rounds} rounds of {args.seconds:.0f} s; load average {os.getloadavg()[0]:.1f}"
+    )
     print(f"procfile = {web}")
     print(f"gunicorn = --preload --workers {args.workers} (sync); nginx {args.workers} workers")
     base = statistics.median(r["rps"] for r in results["nginx"])
     for name, runs in results.items():
         rates = [r["rps"] for r in runs]
         rate = statistics.median(rates)
-        print(f"{name:9} {rate:8.0f} req/s (range {min(rates):.0f}-{max(rates):.0f})  "
-              f"p50 {statistics.median(r['p50'] for r in runs):6.2f} ms  "
-              f"p99 {statistics.median(r['p99'] for r in runs):6.2f} ms  "
-              f"errors {sum(r['errors'] for r in runs)} "
-              f"{' '.join(r['socket_errors'] for r in runs)}  "
-              f"{rate / base:.3f} of nginx" + ("  (target >= 0.30)" if name == "procfile" else ""))
+        print(
+            f"{name:9} {rate:8.0f} req/s (range {min(rates):.0f}-{max(rates):.0f})  "
+            f"p50 {statistics.median(r['p50'] for r in runs):6.2f} ms  "
+            f"p99 {statistics.median(r['p99'] for r in runs):6.2f} ms  "
+            f"errors {sum(r['errors'] for r in runs)} "
+            f"{' '.join(r['socket_errors'] for r in runs)}  "
+            f"{rate / base:.3f} of nginx" + ("  (target >= 0.30)" if name == "procfile" else "")
+        )
     return 0
+
 
 if __name__ == "__main__":
     sys.exit(main())

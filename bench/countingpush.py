@@ -69,8 +69,14 @@ class _Protocol(asyncio.Protocol):
             else:  # GET /count
                 body = str(self.counter[0]).encode()
                 status = b"200 OK"
-            self.transport.write(b"HTTP/1.1 " + status + b"\r\nContent-Length: "
-                                 + str(len(body)).encode() + b"\r\n\r\n" + body)
+            self.transport.write(
+                b"HTTP/1.1 "
+                + status
+                + b"\r\nContent-Length: "
+                + str(len(body)).encode()
+                + b"\r\n\r\n"
+                + body
+            )
             if close:
                 self.transport.close()
                 return
@@ -78,6 +84,7 @@ class _Protocol(asyncio.Protocol):
 
 def _serve(conn) -> None:
     """Child process: serve until the parent says stop (or goes away)."""
+
     async def main():
         loop = asyncio.get_running_loop()
         server = await loop.create_server(_Protocol, "127.0.0.1", 0, backlog=1024)

@@ -41,6 +41,7 @@ REPO = os.path.dirname(HERE)
 sys.path.insert(0, REPO)
 
 from webapp import i18n  # noqa: E402
+
 LIGHTHOUSE_DIR = os.path.join(HERE, "lighthouse")
 LIGHTHOUSE_CLI = os.path.join(LIGHTHOUSE_DIR, "node_modules", "lighthouse", "cli", "index.js")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
@@ -59,8 +60,9 @@ class QuietHandler(WSGIRequestHandler):
 
 
 def serve(app) -> tuple[WSGIServer, str]:
-    server = make_server("127.0.0.1", 0, app, server_class=ThreadingWSGIServer,
-                         handler_class=QuietHandler)
+    server = make_server(
+        "127.0.0.1", 0, app, server_class=ThreadingWSGIServer, handler_class=QuietHandler
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_port}"
 
@@ -70,12 +72,21 @@ def ensure_lighthouse() -> None:
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=LIGHTHOUSE_DIR, check=True)
 
 
-def lighthouse(url: str, chrome: str, cpu_slowdown: float | None = None,
-               attempts: int = 3) -> dict:
+def lighthouse(
+    url: str, chrome: str, cpu_slowdown: float | None = None, attempts: int = 3
+) -> dict:
     """One Lighthouse report (lhr); a failed trace (NO_NAVSTART, NO_FCP…) is run again."""
     env = {**os.environ, "CHROME_PATH": chrome}
-    command = ["node", LIGHTHOUSE_CLI, url, "--output=json", "--output-path=stdout", "--quiet",
-               f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}"]
+    command = [
+        "node",
+        LIGHTHOUSE_CLI,
+        url,
+        "--output=json",
+        "--output-path=stdout",
+        "--quiet",
+        f"--only-categories={','.join(CATEGORIES)}",
+        f"--chrome-flags={CHROME_FLAGS}",
+    ]
     if cpu_slowdown is not None:
         command.append(f"--throttling.cpuSlowdownMultiplier={cpu_slowdown:g}")
     for _ in range(attempts):
@@ -90,14 +101,19 @@ def lighthouse(url: str, chrome: str, cpu_slowdown: float | None = None,
 def median_run(runs: list[dict]) -> dict:
     """The run closest to the median FCP and median TTI, as Lighthouse's own
     ``computeMedianRun`` picks it (core/lib/median-run.js; docs/variability.md)."""
+
     def value(lhr: dict, audit: str) -> float:
         return lhr["audits"][audit]["numericValue"]
 
     fcp = statistics.median(value(r, "first-contentful-paint") for r in runs)
     tti = statistics.median(value(r, "interactive") for r in runs)
-    return min(runs, key=lambda r: ((fcp - value(r, "first-contentful-paint")) ** 2
-                                    + (tti - value(r, "interactive")) ** 2,
-                                    value(r, "interactive")))
+    return min(
+        runs,
+        key=lambda r: (
+            (fcp - value(r, "first-contentful-paint")) ** 2 + (tti - value(r, "interactive")) ** 2,
+            value(r, "interactive"),
+        ),
+    )
 
 
 def culprits(audit: dict, limit: int = 4) -> list[str]:
@@ -123,31 +139,50 @@ def summary(lhr: dict) -> dict:
         for ref in lhr["categories"][category]["auditRefs"]:
             audit = audits[ref["id"]]
             if ref["weight"] and audit["score"] is not None and audit["score"] < 1:
-                losses.append(f"{category}: {ref['id']} ({audit['score']:.2f})"
-                              f" {audit.get('displayValue', '')}".rstrip())
+                losses.append(
+                    f"{category}: {ref['id']} ({audit['score']:.2f})"
+                    f" {audit.get('displayValue', '')}".rstrip()
+                )
                 losses += [f"{category}: {ref['id']}:   {item}" for item in culprits(audit)]
     for audit_id in ("errors-in-console", "is-on-https", "redirects-http", "inspector-issues"):
         audit = audits.get(audit_id)
         if audit and audit["score"] is not None and audit["score"] < 1:
             losses.append(f"note: {audit_id}: {audit['title']}")
-    return {"scores": scores, "bytes": int(audits["total-byte-weight"]["numericValue"]),
-            "tbt_ms": round(audits["total-blocking-time"]["numericValue"]),
-            "losses": sorted(set(losses))}
+    return {
+        "scores": scores,
+        "bytes": int(audits["total-byte-weight"]["numericValue"]),
+        "tbt_ms": round(audits["total-blocking-time"]["numericValue"]),
+        "losses": sorted(set(losses)),
+    }
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--langs", default=",".join(LANGS))
-    parser.add_argument("--pages", default=",".join(PAGES),
-                        help="page paths under the language, comma-separated ('' = home)")
+    parser.add_argument(
+        "--pages",
+        default=",".join(PAGES),
+        help="page paths under the language, comma-separated ('' = home)",
+    )
     parser.add_argument("--chrome", default=os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
-    parser.add_argument("--public-url", default="https://simexit.example",
-                        help="PUBLIC_URL for the build (absolute hreflang/canonical links)")
-    parser.add_argument("--runs", type=int, default=3,
-                        help="Lighthouse runs per page; the median run is reported (default 3)")
-    parser.add_argument("--cpu-slowdown", type=float, metavar="N",
-                        help="Lighthouse's simulated CPU slowdown (its default: 4); more "
-                             "emulates a slower machine")
+    parser.add_argument(
+        "--public-url",
+        default="https://simexit.example",
+        help="PUBLIC_URL for the build (absolute hreflang/canonical links)",
+    )
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=3,
+        help="Lighthouse runs per page; the median run is reported (default 3)",
+    )
+    parser.add_argument(
+        "--cpu-slowdown",
+        type=float,
+        metavar="N",
+        help="Lighthouse's simulated CPU slowdown (its default: 4); more "
+        "emulates a slower machine",
+    )
     parser.add_argument("--json", metavar="FILE", help="also write the summaries as JSON")
     args = parser.parse_args(argv)
     if args.cpu_slowdown is not None and args.cpu_slowdown < 1:
@@ -157,39 +192,53 @@ def main(argv=None) -> int:
     from webapp import create_app
 
     with tempfile.TemporaryDirectory(prefix="simexit-lh-") as tmp:
-        app = create_app({"BUILD_DIR": os.path.join(tmp, "build"), "BUILD_ON_START": True,
-                          "INSTANCE_PATH": os.path.join(tmp, "instance"),
-                          "PUBLIC_URL": args.public_url,
-                          "DATABASE_URL": f"sqlite:///{os.path.join(tmp, 'db.sqlite3')}"})
+        app = create_app(
+            {
+                "BUILD_DIR": os.path.join(tmp, "build"),
+                "BUILD_ON_START": True,
+                "INSTANCE_PATH": os.path.join(tmp, "instance"),
+                "PUBLIC_URL": args.public_url,
+                "DATABASE_URL": f"sqlite:///{os.path.join(tmp, 'db.sqlite3')}",
+            }
+        )
         server, origin = serve(app)
         results = {}
         try:
-            print(f"{'page':28} {'perf':>4} {'a11y':>4} {'bp':>4} {'seo':>4} "
-                  f"{'perf range':>10} {'TBT ms':>6} {'KiB':>7}")
+            print(
+                f"{'page':28} {'perf':>4} {'a11y':>4} {'bp':>4} {'seo':>4} "
+                f"{'perf range':>10} {'TBT ms':>6} {'KiB':>7}"
+            )
             speed = []  # Lighthouse's benchmark index of this machine, one per run
             for lang in args.langs.split(","):
                 for page in args.pages.split(","):
                     path = f"/{lang}/{page}"
-                    runs = [lighthouse(origin + path, args.chrome, args.cpu_slowdown)
-                            for _ in range(args.runs)]
+                    runs = [
+                        lighthouse(origin + path, args.chrome, args.cpu_slowdown)
+                        for _ in range(args.runs)
+                    ]
                     speed += [r["environment"]["benchmarkIndex"] for r in runs]
                     slowdown = runs[0]["configSettings"]["throttling"]["cpuSlowdownMultiplier"]
                     results[path] = result = summary(median_run(runs))
-                    perf = sorted(round(100 * r["categories"]["performance"]["score"])
-                                  for r in runs)
+                    perf = sorted(
+                        round(100 * r["categories"]["performance"]["score"]) for r in runs
+                    )
                     result["performance_runs"] = perf
                     s = result["scores"]
-                    print(f"{path:28} {s['performance']:4} {s['accessibility']:4} "
-                          f"{s['best-practices']:4} {s['seo']:4} "
-                          f"{f'{perf[0]}-{perf[-1]}':>10} {result['tbt_ms']:6} "
-                          f"{result['bytes'] / 1024:7.1f}",
-                          flush=True)
+                    print(
+                        f"{path:28} {s['performance']:4} {s['accessibility']:4} "
+                        f"{s['best-practices']:4} {s['seo']:4} "
+                        f"{f'{perf[0]}-{perf[-1]}':>10} {result['tbt_ms']:6} "
+                        f"{result['bytes'] / 1024:7.1f}",
+                        flush=True,
+                    )
         finally:
             server.shutdown()
     if speed:
-        print(f"\nBenchmark index of this machine (higher is faster): "
-              f"{min(speed):.0f}-{max(speed):.0f}, median {statistics.median(speed):.0f}; "
-              f"simulated CPU slowdown {slowdown:g}×")
+        print(
+            f"\nBenchmark index of this machine (higher is faster): "
+            f"{min(speed):.0f}-{max(speed):.0f}, median {statistics.median(speed):.0f}; "
+            f"simulated CPU slowdown {slowdown:g}×"
+        )
     print("\nWhat cost points:")
     for path, result in results.items():
         for loss in result["losses"]:

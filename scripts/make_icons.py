@@ -30,7 +30,9 @@ def draw(size: int, *, maskable: bool = False, transparent: bool = False) -> Ima
     x0, y0 = pad, pad
     cut = w * 0.3
     fg = BRAND if transparent else WHITE
-    d.polygon([(x0, y0), (x0 + w - cut, y0), (x0 + w, y0 + cut), (x0 + w, y0 + h), (x0, y0 + h)], fill=fg)
+    d.polygon(
+        [(x0, y0), (x0 + w - cut, y0), (x0 + w, y0 + cut), (x0 + w, y0 + h), (x0, y0 + h)], fill=fg
+    )
     chip = (x0 + w * 0.22, y0 + h * 0.42, x0 + w * 0.78, y0 + h * 0.72)
     d.rounded_rectangle(chip, radius=w * 0.06, fill=(0, 0, 0, 0) if transparent else BRAND)
     # exit arrow to the right of the card

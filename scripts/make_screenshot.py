@@ -28,8 +28,13 @@ from webapp import create_app  # noqa: E402 - after the path set-up, for a plain
 
 CHROMIUM = os.environ.get("SIMEXIT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
     "--hide-scrollbars",
 ]
 #: The manifest's screenshot entry says "540x1170" (webapp/build.py::web_manifest).
@@ -51,26 +56,39 @@ def screenshot(url_path: str, out: str) -> None:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="simexit-screenshot-") as tmp:
-        app = create_app({"TESTING": True, "BUILD_DIR": os.path.join(tmp, "build"),
-                          "BUILD_ON_START": True, "INSTANCE_PATH": os.path.join(tmp, "instance"),
-                          "DATABASE_URL": f"sqlite:///{os.path.join(tmp, 'simexit.sqlite3')}"})
-        server = make_server("127.0.0.1", 0, app, server_class=_ThreadingWSGIServer,
-                             handler_class=_QuietHandler)
+        app = create_app(
+            {
+                "TESTING": True,
+                "BUILD_DIR": os.path.join(tmp, "build"),
+                "BUILD_ON_START": True,
+                "INSTANCE_PATH": os.path.join(tmp, "instance"),
+                "DATABASE_URL": f"sqlite:///{os.path.join(tmp, 'simexit.sqlite3')}",
+            }
+        )
+        server = make_server(
+            "127.0.0.1", 0, app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
+        )
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                            headless=True)
+                browser = p.chromium.launch(
+                    executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+                )
                 try:
                     context = browser.new_context(
-                        viewport={"width": WIDTH, "height": HEIGHT}, device_scale_factor=1,
-                        color_scheme="light", reduced_motion="reduce", locale="en-GB")
+                        viewport={"width": WIDTH, "height": HEIGHT},
+                        device_scale_factor=1,
+                        color_scheme="light",
+                        reduced_motion="reduce",
+                        locale="en-GB",
+                    )
                     page = context.new_page()
                     page.goto(f"http://127.0.0.1:{server.server_port}{url_path}")
                     # The page as a returning visitor sees it: saved for offline use.
-                    page.wait_for_selector("html[data-offline=ready]", state="attached",
-                                           timeout=20_000)
+                    page.wait_for_selector(
+                        "html[data-offline=ready]", state="attached", timeout=20_000
+                    )
                     page.evaluate("document.fonts.ready.then(() => true)")
                     page.screenshot(path=out, full_page=False)
                     context.close()

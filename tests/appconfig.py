@@ -9,8 +9,9 @@ from typing import Any
 TEST_VAPID_SUBJECT = "mailto:tests@simexit.invalid"
 
 
-def app_config(tmp: Path, *, database: str | None = None, push_service: Any = None,
-               **overrides: Any) -> dict[str, Any]:
+def app_config(
+    tmp: Path, *, database: str | None = None, push_service: Any = None, **overrides: Any
+) -> dict[str, Any]:
     """``create_app``'s test mapping: testing, nothing built on start, every file under ``tmp``.
 
     :param database: a SQLAlchemy URL; default: a SQLite file in ``tmp``.

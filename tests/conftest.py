@@ -31,11 +31,14 @@ def in_ci() -> bool:
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "databases(*names): run only on these engines (default: sqlite and postgresql)")
+        "markers", "databases(*names): run only on these engines (default: sqlite and postgresql)"
+    )
     if in_ci() and not os.environ.get(POSTGRES_ENV):
         # CI must not pass with the PostgreSQL half silently skipped.
-        raise pytest.UsageError(f"CI=true but {POSTGRES_ENV} is not set: the PostgreSQL "
-                                "tests would be skipped (run scripts/test.sh)")
+        raise pytest.UsageError(
+            f"CI=true but {POSTGRES_ENV} is not set: the PostgreSQL "
+            "tests would be skipped (run scripts/test.sh)"
+        )
 
 
 def pytest_collection_modifyitems(config, items):
@@ -65,8 +68,9 @@ def _admin_url():
 def postgres_admin():
     """An engine on the test server's maintenance database (autocommit), or a skip."""
     if not os.environ.get(POSTGRES_ENV):
-        pytest.skip(f"PostgreSQL: {POSTGRES_ENV} is not set (scripts/test.sh starts a "
-                    "throw-away server)")
+        pytest.skip(
+            f"PostgreSQL: {POSTGRES_ENV} is not set (scripts/test.sh starts a throw-away server)"
+        )
     import sqlalchemy as sa
 
     engine = sa.create_engine(_admin_url(), isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
@@ -180,7 +184,9 @@ class Reminders:
         return data
 
     def create(self, data=None, **fields):
-        return self._client.post("/api/reminders", json=data if data is not None else self.body(**fields))
+        return self._client.post(
+            "/api/reminders", json=data if data is not None else self.body(**fields)
+        )
 
     @staticmethod
     def auth(token):
@@ -190,14 +196,21 @@ class Reminders:
         return self._client.get(f"/api/reminders/{plan['id']}", headers=self.auth(plan["token"]))
 
     def delete(self, plan):
-        return self._client.delete(f"/api/reminders/{plan['id']}", headers=self.auth(plan["token"]))
+        return self._client.delete(
+            f"/api/reminders/{plan['id']}", headers=self.auth(plan["token"])
+        )
 
     def done(self, plan, kind):
-        return self._client.post(f"/api/reminders/{plan['id']}/done/{kind}", headers=self.auth(plan["token"]))
+        return self._client.post(
+            f"/api/reminders/{plan['id']}/done/{kind}", headers=self.auth(plan["token"])
+        )
 
     def move(self, plan, subscription):
-        return self._client.put(f"/api/reminders/{plan['id']}/subscription",
-                                json={"subscription": subscription}, headers=self.auth(plan["token"]))
+        return self._client.put(
+            f"/api/reminders/{plan['id']}/subscription",
+            json={"subscription": subscription},
+            headers=self.auth(plan["token"]),
+        )
 
     def snapshot(self):
         """Every stored row of the reminders tables, to assert that nothing changed."""

@@ -36,8 +36,10 @@ DATA = "data"
 
 def pg_bin() -> str | None:
     """The newest installed PostgreSQL's ``bin`` directory, or ``None``."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"),
-                   key=lambda p: int(p.split("/")[-3]) if p.split("/")[-3].isdigit() else 0)
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"),
+        key=lambda p: int(p.split("/")[-3]) if p.split("/")[-3].isdigit() else 0,
+    )
     return os.path.dirname(found[-1]) if found else None
 
 
@@ -67,24 +69,51 @@ class PostgresServer:
         self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
         self.durable = durable
         self.running = False
-        self._run("initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "--no-sync",
-                  "-E", "UTF8", "--locale=C.UTF-8")
+        self._run(
+            "initdb",
+            "-D",
+            self.data,
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--no-sync",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
 
     def _run(self, tool: str, *args: str) -> None:
         assert self.bin is not None
-        result = subprocess.run([*self.prefix, os.path.join(self.bin, tool), *args],
-                                cwd=self.dir, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [*self.prefix, os.path.join(self.bin, tool), *args],
+            cwd=self.dir,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         if result.returncode != 0:
             raise RuntimeError(f"{tool} failed: {result.stdout}{result.stderr}"[-2000:])
 
     def start(self) -> None:
         """Start, on the same port, and wait until it accepts connections."""
-        options = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
-                   "-c max_connections=200")
+        options = (
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=200"
+        )
         if not self.durable:
             options += " " + NOT_DURABLE
-        self._run("pg_ctl", "-D", self.data, "-l", os.path.join(self.dir, "server.log"),
-                  "-w", "-t", "60", "-o", options, "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            self.data,
+            "-l",
+            os.path.join(self.dir, "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            options,
+            "start",
+        )
         self.running = True
 
     def stop(self, mode: str = "fast") -> None:
@@ -98,8 +127,9 @@ class PostgresServer:
 
     def version(self) -> str:
         assert self.bin is not None
-        return subprocess.run([os.path.join(self.bin, "postgres"), "--version"],
-                              capture_output=True, text=True).stdout.strip()
+        return subprocess.run(
+            [os.path.join(self.bin, "postgres"), "--version"], capture_output=True, text=True
+        ).stdout.strip()
 
 
 def close(directory: str) -> None:
@@ -107,9 +137,19 @@ def close(directory: str) -> None:
     found = pg_bin()
     if found and os.path.isdir(os.path.join(directory, DATA)):
         prefix = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
-        subprocess.run([*prefix, os.path.join(found, "pg_ctl"), "-D",
-                        os.path.join(directory, DATA), "-m", "immediate", "stop"],
-                       cwd=directory, capture_output=True)
+        subprocess.run(
+            [
+                *prefix,
+                os.path.join(found, "pg_ctl"),
+                "-D",
+                os.path.join(directory, DATA),
+                "-m",
+                "immediate",
+                "stop",
+            ],
+            cwd=directory,
+            capture_output=True,
+        )
     shutil.rmtree(directory, ignore_errors=True)
 
 

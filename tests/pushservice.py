@@ -47,13 +47,14 @@ def _hkdf(salt: bytes, ikm: bytes, info: bytes, length: int) -> bytes:
 def decrypt_aes128gcm(body: bytes, private_key: ec.EllipticCurvePrivateKey, auth: bytes) -> bytes:
     """Decrypt one RFC 8291 message (a single record, as Web Push payloads are)."""
     salt, rs, idlen = body[:16], int.from_bytes(body[16:20], "big"), body[20]
-    sender_public = body[21:21 + idlen]
-    ciphertext = body[21 + idlen:]
+    sender_public = body[21 : 21 + idlen]
+    ciphertext = body[21 + idlen :]
     if idlen != 65 or len(ciphertext) > rs:
         raise ValueError("unexpected aes128gcm header")
     as_key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), sender_public)
     ua_public = private_key.public_key().public_bytes(
-        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
     ecdh = private_key.exchange(ec.ECDH(), as_key)
     ikm = _hkdf(auth, ecdh, b"WebPush: info\x00" + ua_public + sender_public, 32)
     cek = _hkdf(salt, ikm, b"Content-Encoding: aes128gcm\x00", 16)
@@ -144,7 +145,9 @@ class _Handler(BaseHTTPRequestHandler):
         if not self.path.startswith("/push/") or subscriber is None:
             return self._reply(404)
         try:
-            key, _ = verify_vapid(self.headers.get("Authorization", ""), service.origin, time.time())
+            key, _ = verify_vapid(
+                self.headers.get("Authorization", ""), service.origin, time.time()
+            )
             if self.headers.get("Content-Encoding") != "aes128gcm":
                 raise ValueError("Content-Encoding is not aes128gcm")
             if not self.headers.get("TTL", "").isdigit():
@@ -183,8 +186,9 @@ class PushService:
         self.rejected: list[str] = []
 
     def start(self) -> PushService:
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -214,9 +218,13 @@ class PushService:
         with self._lock:
             self.subscribers[sub_id] = _Subscriber(private_key, auth)
         public = private_key.public_key().public_bytes(
-            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
-        return {"endpoint": f"{self.origin}/push/{sub_id}", "expirationTime": None,
-                "keys": {"p256dh": b64url(public), "auth": b64url(auth)}}
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+        return {
+            "endpoint": f"{self.origin}/push/{sub_id}",
+            "expirationTime": None,
+            "keys": {"p256dh": b64url(public), "auth": b64url(auth)},
+        }
 
     @staticmethod
     def sub_id(subscription: dict) -> str:
@@ -226,7 +234,8 @@ class PushService:
         """Answer the next requests for ``subscription`` so; then 201."""
         with self._lock:
             self.subscribers[self.sub_id(subscription)].script.extend(
-                a if isinstance(a, Answer) else Answer(a) for a in answers)
+                a if isinstance(a, Answer) else Answer(a) for a in answers
+            )
 
     def next_answer(self, sub_id: str) -> Answer:
         with self._lock:
@@ -241,5 +250,9 @@ class PushService:
     def delivered(self, subscription: dict | None = None) -> list[Message]:
         """Messages answered 201, optionally for one subscription only."""
         with self._lock:
-            return [m for m in self.messages if m.status in (201, 202) and (
-                subscription is None or m.subscription == self.sub_id(subscription))]
+            return [
+                m
+                for m in self.messages
+                if m.status in (201, 202)
+                and (subscription is None or m.subscription == self.sub_id(subscription))
+            ]

@@ -29,6 +29,7 @@ def assert_error(response, status=400):
 
 # --- the VAPID key ---------------------------------------------------------------------------
 
+
 def test_push_key_is_an_uncompressed_p256_point(client):
     response = client.get("/api/push/key")
     raw = base64.urlsafe_b64decode(response.get_json()["publicKey"] + "==")
@@ -37,6 +38,7 @@ def test_push_key_is_an_uncompressed_p256_point(client):
 
 
 # --- creating, reading, replacing ------------------------------------------------------------
+
 
 def test_create_returns_the_plan_with_a_token(reminders):
     response = reminders.create(date=in_days(10))
@@ -80,12 +82,15 @@ def test_get_with_the_token(reminders):
     assert response.get_json()["id"] == plan["id"] and "token" not in response.get_json()
 
 
-@pytest.mark.parametrize("headers", [
-    {},
-    {"Authorization": "Bearer wrong"},
-    {"Authorization": "Bearer "},
-    {"Authorization": "Basic dXNlcjpwYXNz"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer wrong"},
+        {"Authorization": "Bearer "},
+        {"Authorization": "Basic dXNlcjpwYXNz"},
+    ],
+)
 def test_wrong_or_missing_token_is_404(reminders, client, headers):
     plan = reminders.create().get_json()
     url = f"/api/reminders/{plan['id']}"
@@ -112,8 +117,12 @@ def test_mark_done_stops_that_reminder(reminders):
     response = reminders.done(plan, "prepare")
     states = {r["kind"]: r["state"] for r in response.get_json()["reminders"]}
     assert response.status_code == 200
-    assert states == {"unbind": "pending", "prepare": "done", "close": "pending",
-                      "verify": "pending"}
+    assert states == {
+        "unbind": "pending",
+        "prepare": "done",
+        "close": "pending",
+        "verify": "pending",
+    }
 
 
 def test_mark_done_unknown_kind_is_404(reminders):
@@ -142,14 +151,18 @@ def test_move_to_an_endpoint_that_has_another_plan_replaces_it(reminders, push_s
 
 # --- preview ---------------------------------------------------------------------------------
 
+
 def test_preview_warns_about_a_holiday_and_suggests_a_working_day(client, reminders, monkeypatch):
     monkeypatch.setattr(api, "utcnow", lambda: dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC))
     response = client.get("/api/plan-preview?operator=nar&date=2026-03-20&timezone=Asia/Baku")
     data = response.get_json()
     assert response.status_code == 200
-    assert data["working_day"] == {"ok": False, "reason": "holiday",
-                                   "holiday": "Eid al-Fitr; Spring Festival",
-                                   "suggested": "2026-03-31"}
+    assert data["working_day"] == {
+        "ok": False,
+        "reason": "holiday",
+        "holiday": "Eid al-Fitr; Spring Festival",
+        "suggested": "2026-03-31",
+    }
     assert [r["kind"] for r in data["reminders"]] == ["unbind", "prepare", "close", "verify"]
     assert reminders.snapshot() == {"subscription": [], "plan": [], "reminder": []}
 
@@ -157,23 +170,31 @@ def test_preview_warns_about_a_holiday_and_suggests_a_working_day(client, remind
 def test_preview_weekend(client, monkeypatch):
     monkeypatch.setattr(api, "utcnow", lambda: dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC))
     data = client.get("/api/plan-preview?operator=nar&date=2026-06-14&timezone=UTC").get_json()
-    assert data["working_day"] == {"ok": False, "reason": "weekend", "holiday": None,
-                                   "suggested": "2026-06-16"}
+    assert data["working_day"] == {
+        "ok": False,
+        "reason": "weekend",
+        "holiday": None,
+        "suggested": "2026-06-16",
+    }
 
 
-@pytest.mark.parametrize("query", [
-    "operator=nar&date=2026-06-14",  # missing timezone
-    "operator=nar&date=2026-06-14&timezone=UTC&extra=1",
-    "operator=naxtel&date=2026-06-14&timezone=UTC",
-    "operator=nar&date=14.06.2026&timezone=UTC",
-    "operator=nar&date=2026-06-14&timezone=Mars/Olympus",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "operator=nar&date=2026-06-14",  # missing timezone
+        "operator=nar&date=2026-06-14&timezone=UTC&extra=1",
+        "operator=naxtel&date=2026-06-14&timezone=UTC",
+        "operator=nar&date=14.06.2026&timezone=UTC",
+        "operator=nar&date=2026-06-14&timezone=Mars/Olympus",
+    ],
+)
 def test_preview_bad_input(client, query, monkeypatch):
     monkeypatch.setattr(api, "utcnow", lambda: dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC))
     assert_error(client.get(f"/api/plan-preview?{query}"))
 
 
 # --- every bad input: 400, and nothing stored changes ----------------------------------------
+
 
 def _not_on_curve() -> str:
     return b64(b"\x04" + b"\x01" * 64)
@@ -200,10 +221,12 @@ BAD_BODIES = {
     "endpoint not a string": lambda r, p: r.body(_sub(p, endpoint=42)),
     "endpoint outside allow-list": lambda r, p: r.body(_sub(p, endpoint="https://evil.example/p")),
     "endpoint internal address": lambda r, p: r.body(
-        _sub(p, endpoint="http://169.254.169.254/latest/meta-data")),
+        _sub(p, endpoint="http://169.254.169.254/latest/meta-data")
+    ),
     "endpoint other port": lambda r, p: r.body(_sub(p, endpoint="http://127.0.0.1:1/push/x")),
     "endpoint with user info": lambda r, p: r.body(
-        _sub(p, endpoint=p.origin.replace("http://", "http://user@") + "/push/x")),
+        _sub(p, endpoint=p.origin.replace("http://", "http://user@") + "/push/x")
+    ),
     "endpoint too long": lambda r, p: r.body(_sub(p, endpoint=p.origin + "/" + "a" * 3000)),
     "expirationTime not a number": lambda r, p: r.body(_sub(p, expirationTime="soon")),
     "p256dh not base64url": lambda r, p: r.body(_sub(p, p256dh="not base64!")),
@@ -232,18 +255,22 @@ def test_bad_plan_is_rejected_and_nothing_changes(reminders, client, push_servic
     existing = reminders.create().get_json()
     before = reminders.snapshot()
     body = BAD_BODIES[case](reminders, push_service)
-    response = client.post("/api/reminders", data=json.dumps(body),
-                           content_type="application/json")
+    response = client.post(
+        "/api/reminders", data=json.dumps(body), content_type="application/json"
+    )
     assert assert_error(response)["error"] == "bad_request"
     assert reminders.snapshot() == before
     assert reminders.get(existing).status_code == 200
 
 
-@pytest.mark.parametrize("data, content_type", [
-    ("{not json", "application/json"),
-    ("locale=en", "application/x-www-form-urlencoded"),
-    ("", "application/json"),
-])
+@pytest.mark.parametrize(
+    "data, content_type",
+    [
+        ("{not json", "application/json"),
+        ("locale=en", "application/x-www-form-urlencoded"),
+        ("", "application/json"),
+    ],
+)
 def test_body_that_is_not_json_is_rejected(reminders, client, data, content_type):
     before = reminders.snapshot()
     assert_error(client.post("/api/reminders", data=data, content_type=content_type))
@@ -258,8 +285,15 @@ def test_body_over_the_size_limit_is_rejected(reminders, client):
     assert reminders.snapshot() == before
 
 
-@pytest.mark.parametrize("case", ["endpoint outside allow-list", "p256dh not on the curve",
-                                  "auth 15 bytes", "unknown subscription field"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "endpoint outside allow-list",
+        "p256dh not on the curve",
+        "auth 15 bytes",
+        "unknown subscription field",
+    ],
+)
 def test_bad_move_is_rejected_and_nothing_changes(reminders, push_service, case):
     plan = reminders.create().get_json()
     before = reminders.snapshot()
@@ -269,6 +303,7 @@ def test_bad_move_is_rejected_and_nothing_changes(reminders, push_service, case)
 
 
 # --- the error shape -------------------------------------------------------------------------
+
 
 def test_unknown_api_path_answers_json(client):
     assert assert_error(client.get("/api/nothing"), 404)["error"] == "not_found"

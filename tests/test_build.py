@@ -14,8 +14,17 @@ from appconfig import app_config
 from webapp import build, i18n
 from webapp.content import OPERATORS
 
-PAGES = ["", *[f"{op}/" for op in OPERATORS], *[f"{op}/clerk/" for op in OPERATORS], "prepare/",
-         "aftercare/", "faq/", "finder/", "sources/", "offline/"]
+PAGES = [
+    "",
+    *[f"{op}/" for op in OPERATORS],
+    *[f"{op}/clerk/" for op in OPERATORS],
+    "prepare/",
+    "aftercare/",
+    "faq/",
+    "finder/",
+    "sources/",
+    "offline/",
+]
 
 
 def read(site, url):
@@ -88,9 +97,13 @@ class Node:
         return next(self.find_all(tag, cls, **attrs), None)
 
     def find_all(self, tag=None, cls=None, **attrs):
-        return (n for n in self.iter() if (tag is None or n.tag == tag)
-                and (cls is None or cls in n.classes)
-                and all(n.attrs.get(k) == v for k, v in attrs.items()))
+        return (
+            n
+            for n in self.iter()
+            if (tag is None or n.tag == tag)
+            and (cls is None or cls in n.classes)
+            and all(n.attrs.get(k) == v for k, v in attrs.items())
+        )
 
     def all_text(self) -> str:
         return " ".join(" ".join(t for n in self.iter() for t in n.text).split())
@@ -99,8 +112,21 @@ class Node:
 class Tree(HTMLParser):
     """A page as a tree of elements (enough of HTML for our own pages)."""
 
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-            "track", "wbr"}
+    VOID = {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -187,7 +213,7 @@ def test_service_worker_embeds_the_precache_list(site):
     sw = read(site, "/sw.js").decode()
     first_line = sw.split("\n", 1)[0]
     assert first_line.startswith("self.SIMEXIT_PRECACHE = ")
-    embedded = json.loads(first_line[len("self.SIMEXIT_PRECACHE = "):-1])
+    embedded = json.loads(first_line[len("self.SIMEXIT_PRECACHE = ") : -1])
     assert embedded == site["precache"]
     assert "addEventListener('fetch'" in sw
 
@@ -195,8 +221,21 @@ def test_service_worker_embeds_the_precache_list(site):
 @pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
 def test_web_app_manifest_has_what_installation_needs(site, lang):
     manifest = json.loads(read(site, f"/{lang}/manifest.webmanifest"))
-    for key in ("id", "name", "short_name", "description", "start_url", "scope", "display",
-                "theme_color", "background_color", "icons", "screenshots", "shortcuts", "lang"):
+    for key in (
+        "id",
+        "name",
+        "short_name",
+        "description",
+        "start_url",
+        "scope",
+        "display",
+        "theme_color",
+        "background_color",
+        "icons",
+        "screenshots",
+        "shortcuts",
+        "lang",
+    ):
         assert manifest.get(key), key
     assert manifest["display"] == "standalone" and manifest["lang"] == i18n.HTML_LANG[lang]
     assert manifest["dir"] == ("rtl" if lang in ("ar", "fa") else "ltr")
@@ -267,7 +306,9 @@ def test_guide_pages_show_facts_with_source_and_date(site):
 def test_emergency_numbers_are_links_only_where_offered_as_numbers_to_call(site, lang):
     """101 and 102 are named where the Questions warn they are not operator lines: no tap there."""
     html = read(site, f"/{lang}/faq/").decode()
-    sections = dict(re.findall(r'<section class="faq__item" id="([a-z-]+)"(.*?)</section>', html, re.S))
+    sections = dict(
+        re.findall(r'<section class="faq__item" id="([a-z-]+)"(.*?)</section>', html, re.S)
+    )
     assert "tel:112" in sections["emergency"] and "tel:101" in sections["emergency"]
     assert "101" in sections["call-centre"] and "102" in sections["call-centre"]
     for qid, body in sections.items():
@@ -331,7 +372,7 @@ def test_an_operator_guide_opens_with_the_short_way_to_its_steps(site, lang, ope
     heading = page.find("div", "page-heading")
     parts = [child.tag + "." + ".".join(child.classes) for child in heading.children]
     h1 = [p.split(".")[0] for p in parts].index("h1")
-    assert parts[h1 + 1:h1 + 3] == ["p.lead", "section.short-way"], parts
+    assert parts[h1 + 1 : h1 + 3] == ["p.lead", "section.short-way"], parts
     short_way = heading.children[h1 + 2]
     assert short_way.find("h2", "short-way__title").all_text()
     links = list(short_way.find("ol", "short-way__list").find_all("a"))
@@ -370,7 +411,9 @@ def test_where_to_go_names_the_offices_and_folds_its_sources(site, lang, operato
     hrefs = [a.attrs.get("href") for a in sources.find_all("a")]
     assert locator.source in hrefs
     facts = [li.attrs["data-fact"] for li in sources.find_all("li", "fact-item")]
-    assert facts == list(next(s for s in c.operators[operator].steps if s.id == "where-to-go").facts)
+    assert facts == list(
+        next(s for s in c.operators[operator].steps if s.id == "where-to-go").facts
+    )
     for li in sources.find_all("li", "fact-item"):
         assert li.find("span", "fact-item__source").all_text(), li.attrs
     # Every step's facts fold the same way; the page's own facts box does not.

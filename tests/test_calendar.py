@@ -38,7 +38,8 @@ def node():
     path = shutil.which("node")
     if path is None:
         pytest.fail("node is not installed: scripts/test.sh installs it") if os.environ.get(
-            "CI") else pytest.skip("node is not installed")
+            "CI"
+        ) else pytest.skip("node is not installed")
     return path
 
 
@@ -63,13 +64,27 @@ def page_strings(client, lang: str, operator: str) -> dict[str, str]:
 
 def calendar_file(node, strings: dict[str, str], operator: str, name: str, lang: str) -> bytes:
     texts = {rule["kind"]: strings["kind-" + rule["kind"]] for rule in pages.REMINDER_RULES}
-    job = {"source": REMIND_JS, "day": "2026-03-10", "rules": pages.REMINDER_RULES, "texts": texts,
-           "title": strings["calendar-title"].replace("{operator}", name),
-           "plan": {"id": "0123abcd", "operator": operator, "stamp": "20260101T090000Z",
-                    "url": f"https://sim-exit.example/{lang}/{operator}/",
-                    "lang": strings["html-lang"]}}
-    result = subprocess.run([node, "-e", NODE_SCRIPT, json.dumps(job)], capture_output=True,
-                            env={**os.environ, "TZ": "Asia/Baku"}, timeout=60, check=True)
+    job = {
+        "source": REMIND_JS,
+        "day": "2026-03-10",
+        "rules": pages.REMINDER_RULES,
+        "texts": texts,
+        "title": strings["calendar-title"].replace("{operator}", name),
+        "plan": {
+            "id": "0123abcd",
+            "operator": operator,
+            "stamp": "20260101T090000Z",
+            "url": f"https://sim-exit.example/{lang}/{operator}/",
+            "lang": strings["html-lang"],
+        },
+    }
+    result = subprocess.run(
+        [node, "-e", NODE_SCRIPT, json.dumps(job)],
+        capture_output=True,
+        env={**os.environ, "TZ": "Asia/Baku"},
+        timeout=60,
+        check=True,
+    )
     return result.stdout
 
 
@@ -83,7 +98,9 @@ def test_calendar_file_round_trips_in_every_language(node, site_client, lang):
     calendar = icalendar.Calendar.from_ical(data)
     events = calendar.walk("VEVENT")
     assert [str(e["UID"]) for e in events] == [
-        f"simexit-0123abcd-azercell-{rule['kind']}@sim-exit.invalid" for rule in pages.REMINDER_RULES]
+        f"simexit-0123abcd-azercell-{rule['kind']}@sim-exit.invalid"
+        for rule in pages.REMINDER_RULES
+    ]
     title = strings["calendar-title"].replace("{operator}", "Azercell")
     for event, rule in zip(events, pages.REMINDER_RULES, strict=True):
         # What the page says is what the calendar shows, after folding and escaping, in the

@@ -34,8 +34,9 @@ def test_every_fact_has_a_source_and_verified_date(real):
 
 
 def test_sources_come_from_the_shared_facts_sheet(real):
-    sheet_path = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "facts",
-                              "azerbaijan-sim.md")
+    sheet_path = os.path.join(
+        os.path.dirname(__file__), "..", "..", "shared", "facts", "azerbaijan-sim.md"
+    )
     if not os.path.exists(sheet_path):
         pytest.skip("shared/facts is not beside the repository")
     with open(sheet_path, encoding="utf-8") as f:
@@ -86,7 +87,8 @@ def test_every_operator_guide_opens_with_a_short_way_to_its_steps(real):
         assert {line.step for line in guide.short_way} <= set(steps), guide.id
         # In the order of the steps it links to, and "where to go" among them.
         assert [line.step for line in guide.short_way] == sorted(
-            (line.step for line in guide.short_way), key=steps.index), guide.id
+            (line.step for line in guide.short_way), key=steps.index
+        ), guide.id
         assert "where-to-go" in [line.step for line in guide.short_way], guide.id
     assert all(not guide.short_way for guide in real.sections.values())
 
@@ -114,51 +116,169 @@ def edit(path, old, new, count=1):
 
 BAD_EDITS = [
     # (file, old text, new text, expected file, expected entry, expected field)
-    ("facts.toml", 'source = "https://www.azercell.com/en/help/simcard_operations/line_activation/"\n',
-     "", "facts.toml", "fact 'azercell-contact-centre'", "source"),
-    ("facts.toml", "verified = 2026-11-23", 'verified = "23.11.2026"', "facts.toml",
-     "fact 'azercell-contact-centre'", "verified"),
-    ("facts.toml", "verified = 2026-11-23", "verified = 2026-13-23", "facts.toml", "(file)",
-     "(syntax)"),
-    ("facts.toml", 'value = "*1111"\n', "", "facts.toml", "fact 'azercell-contact-centre'",
-     "value"),
-    ("facts.toml", 'confidence = "high"', 'confidence = "low"', "facts.toml",
-     "fact 'azercell-contact-centre'", "confidence"),
-    ("facts.toml", 'source = "https://www.azercell.com/en/help/simcard_operations/line_activation/"',
-     'source = "www.azercell.com"', "facts.toml", "fact 'azercell-contact-centre'", "source"),
-    ("operators/azercell.toml", 'title = "Make sure your number is with Azercell"\n', "",
-     "operators/azercell.toml", "step 'confirm-operator'", "title"),
-    ("operators/azercell.toml", "{fact:prefix-azercell}", "{fact:no-such-fact}",
-     "operators/azercell.toml", "step 'confirm-operator'", "text"),
-    ("operators/azercell.toml", 'hotline = "azercell-contact-centre"', 'hotline = "nope"',
-     "operators/azercell.toml", "(file)", "hotline"),
-    ("operators/azercell.toml", 'id = "azercell"', 'id = "azercel"', "operators/azercell.toml",
-     "(file)", "id"),
-    ("operators/azercell.toml", 'id = "documents"', 'id = "confirm-operator"',
-     "operators/azercell.toml", "(file)", "step"),
-    ("operators/azercell.toml", 'id = "confirm-operator"', 'id = "confirm-operator"\ncolour = 1',
-     "operators/azercell.toml", "step 'confirm-operator'", "colour"),
+    (
+        "facts.toml",
+        'source = "https://www.azercell.com/en/help/simcard_operations/line_activation/"\n',
+        "",
+        "facts.toml",
+        "fact 'azercell-contact-centre'",
+        "source",
+    ),
+    (
+        "facts.toml",
+        "verified = 2026-11-23",
+        'verified = "23.11.2026"',
+        "facts.toml",
+        "fact 'azercell-contact-centre'",
+        "verified",
+    ),
+    (
+        "facts.toml",
+        "verified = 2026-11-23",
+        "verified = 2026-13-23",
+        "facts.toml",
+        "(file)",
+        "(syntax)",
+    ),
+    (
+        "facts.toml",
+        'value = "*1111"\n',
+        "",
+        "facts.toml",
+        "fact 'azercell-contact-centre'",
+        "value",
+    ),
+    (
+        "facts.toml",
+        'confidence = "high"',
+        'confidence = "low"',
+        "facts.toml",
+        "fact 'azercell-contact-centre'",
+        "confidence",
+    ),
+    (
+        "facts.toml",
+        'source = "https://www.azercell.com/en/help/simcard_operations/line_activation/"',
+        'source = "www.azercell.com"',
+        "facts.toml",
+        "fact 'azercell-contact-centre'",
+        "source",
+    ),
+    (
+        "operators/azercell.toml",
+        'title = "Make sure your number is with Azercell"\n',
+        "",
+        "operators/azercell.toml",
+        "step 'confirm-operator'",
+        "title",
+    ),
+    (
+        "operators/azercell.toml",
+        "{fact:prefix-azercell}",
+        "{fact:no-such-fact}",
+        "operators/azercell.toml",
+        "step 'confirm-operator'",
+        "text",
+    ),
+    (
+        "operators/azercell.toml",
+        'hotline = "azercell-contact-centre"',
+        'hotline = "nope"',
+        "operators/azercell.toml",
+        "(file)",
+        "hotline",
+    ),
+    (
+        "operators/azercell.toml",
+        'id = "azercell"',
+        'id = "azercel"',
+        "operators/azercell.toml",
+        "(file)",
+        "id",
+    ),
+    (
+        "operators/azercell.toml",
+        'id = "documents"',
+        'id = "confirm-operator"',
+        "operators/azercell.toml",
+        "(file)",
+        "step",
+    ),
+    (
+        "operators/azercell.toml",
+        'id = "confirm-operator"',
+        'id = "confirm-operator"\ncolour = 1',
+        "operators/azercell.toml",
+        "step 'confirm-operator'",
+        "colour",
+    ),
     ("faq.toml", "[[question]]", "[[question]]\nid = 3\n", "faq.toml", "(file)", "(syntax)"),
     # The short way: each line names a step of its own file, and only mentions facts (the line
     # is a link); three to five lines; operator files only.
-    ("operators/azercell.toml", 'step = "before-you-go"', 'step = "before-you-leave"',
-     "operators/azercell.toml", "short_way #1", "step"),
-    ("operators/nar.toml", 'step = "where-to-go"', 'step = "Where"', "operators/nar.toml",
-     "short_way #3", "step"),
-    ("operators/bakcell.toml", 'step = "documents"\n', "", "operators/bakcell.toml",
-     "short_way #2", "step"),
-    ("operators/azercell.toml", 'text = "Unlink your banks', 'colour = 1\ntext = "Unlink your banks',
-     "operators/azercell.toml", "short_way #1", "colour"),
-    ("operators/azercell.toml", "Go to an Azercell Exclusive office, also",
-     "Call {fact:azercell-contact-centre}, or go to an Azercell Exclusive office, also",
-     "operators/azercell.toml", "short_way #3", "text"),
-    ("operators/azercell.toml", "Go to an Azercell Exclusive office, also",
-     "Call {fact:no-such-fact:text}, or go to an Azercell Exclusive office, also",
-     "operators/azercell.toml", "short_way #3", "text"),
-    ("operators/nar.toml", '[[short_way]]\nstep = "documents"', '[[not_short_way]]\nstep = "documents"',
-     "operators/nar.toml", "(file)", "not_short_way"),
-    ("prepare.toml", 'id = "prepare"', 'id = "prepare"\n[[short_way]]\nstep = "x"\ntext = "y"\n',
-     "prepare.toml", "(file)", "short_way"),
+    (
+        "operators/azercell.toml",
+        'step = "before-you-go"',
+        'step = "before-you-leave"',
+        "operators/azercell.toml",
+        "short_way #1",
+        "step",
+    ),
+    (
+        "operators/nar.toml",
+        'step = "where-to-go"',
+        'step = "Where"',
+        "operators/nar.toml",
+        "short_way #3",
+        "step",
+    ),
+    (
+        "operators/bakcell.toml",
+        'step = "documents"\n',
+        "",
+        "operators/bakcell.toml",
+        "short_way #2",
+        "step",
+    ),
+    (
+        "operators/azercell.toml",
+        'text = "Unlink your banks',
+        'colour = 1\ntext = "Unlink your banks',
+        "operators/azercell.toml",
+        "short_way #1",
+        "colour",
+    ),
+    (
+        "operators/azercell.toml",
+        "Go to an Azercell Exclusive office, also",
+        "Call {fact:azercell-contact-centre}, or go to an Azercell Exclusive office, also",
+        "operators/azercell.toml",
+        "short_way #3",
+        "text",
+    ),
+    (
+        "operators/azercell.toml",
+        "Go to an Azercell Exclusive office, also",
+        "Call {fact:no-such-fact:text}, or go to an Azercell Exclusive office, also",
+        "operators/azercell.toml",
+        "short_way #3",
+        "text",
+    ),
+    (
+        "operators/nar.toml",
+        '[[short_way]]\nstep = "documents"',
+        '[[not_short_way]]\nstep = "documents"',
+        "operators/nar.toml",
+        "(file)",
+        "not_short_way",
+    ),
+    (
+        "prepare.toml",
+        'id = "prepare"',
+        'id = "prepare"\n[[short_way]]\nstep = "x"\ntext = "y"\n',
+        "prepare.toml",
+        "(file)",
+        "short_way",
+    ),
 ]
 
 
@@ -175,7 +295,9 @@ def test_bad_content_names_file_entry_and_field(content_copy, file, old, new, wh
 
 
 def test_unknown_operator_file_stops_the_build(content_copy):
-    shutil.copy(content_copy / "operators" / "nar.toml", content_copy / "operators" / "naxtel.toml")
+    shutil.copy(
+        content_copy / "operators" / "nar.toml", content_copy / "operators" / "naxtel.toml"
+    )
     with pytest.raises(content.ContentError, match="unknown operator 'naxtel'"):
         content.load(str(content_copy))
 
@@ -187,7 +309,11 @@ def test_missing_operator_file_stops_the_build(content_copy):
 
 
 def test_an_unknown_fact_may_not_carry_a_guess(content_copy):
-    edit(content_copy / "facts.toml", 'id = "nar-call-centre"', 'id = "nar-call-centre"\nvalue = "102"')
+    edit(
+        content_copy / "facts.toml",
+        'id = "nar-call-centre"',
+        'id = "nar-call-centre"\nvalue = "102"',
+    )
     with pytest.raises(content.ContentError, match="never guess"):
         content.load(str(content_copy))
 
@@ -200,8 +326,9 @@ def test_a_short_way_has_three_to_five_lines(content_copy, keep):
     lines, _, steps = ("[[short_way]]" + rest).partition("[[step]]")
     blocks = [b for b in lines.split("[[short_way]]") if b.strip()]
     blocks = (blocks * 2)[:keep]
-    path.write_text(head + "".join("[[short_way]]" + b for b in blocks) + "[[step]]" + steps,
-                    encoding="utf-8")
+    path.write_text(
+        head + "".join("[[short_way]]" + b for b in blocks) + "[[step]]" + steps, encoding="utf-8"
+    )
     with pytest.raises(content.ContentError) as info:
         content.load(str(content_copy))
     assert (info.value.entry, info.value.field) == ("(file)", "short_way")
@@ -210,8 +337,11 @@ def test_a_short_way_has_three_to_five_lines(content_copy, keep):
 
 def test_a_short_way_line_may_mention_a_fact(content_copy):
     """Mentioned, the fact is plain text in the line; as a link it would nest in the line's."""
-    edit(content_copy / "operators" / "azercell.toml", "Go to an Azercell Exclusive office, also",
-         "Ask {fact:azercell-contact-centre:text} where to go, or go to an Azercell Exclusive "
-         "office, also")
+    edit(
+        content_copy / "operators" / "azercell.toml",
+        "Go to an Azercell Exclusive office, also",
+        "Ask {fact:azercell-contact-centre:text} where to go, or go to an Azercell Exclusive "
+        "office, also",
+    )
     line = content.load(str(content_copy)).operators["azercell"].short_way[2]
     assert line.step == "where-to-go" and "{fact:azercell-contact-centre:text}" in line.text

@@ -21,9 +21,16 @@ for name in FILES:
     with open(os.path.join(content.CONTENT_DIR, name), "rb") as f:
         ORIGINALS[name] = f.read()
 
-VALUES = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
-                   st.text(max_size=20), st.dates(), st.lists(st.text(max_size=5), max_size=3),
-                   st.dictionaries(st.text(max_size=5), st.integers(), max_size=2))
+VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=20),
+    st.dates(),
+    st.lists(st.text(max_size=5), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+)
 
 
 @pytest.fixture(scope="module")
@@ -46,14 +53,16 @@ def check(workdir, name, data: bytes):
         path.write_bytes(ORIGINALS[name])
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(name=st.sampled_from(FILES), data=st.data())
 def test_byte_level_damage(workdir, name, data):
     original = ORIGINALS[name]
     start = data.draw(st.integers(0, len(original)))
     length = data.draw(st.integers(0, 40))
     junk = data.draw(st.binary(max_size=40))
-    check(workdir, name, original[:start] + junk + original[start + length:])
+    check(workdir, name, original[:start] + junk + original[start + length :])
 
 
 def paths(node, trail=()):
@@ -104,7 +113,9 @@ def json_key(key):
     return json.dumps(key)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(name=st.sampled_from(FILES), data=st.data())
 def test_structural_damage(workdir, name, data):
     parsed = tomllib.loads(ORIGINALS[name].decode())

@@ -17,9 +17,18 @@ def test_db_upgrade_creates_the_schema(app, runner):
     assert result.exit_code == 0, result.output
     with app.app_context():
         inspector = sa.inspect(db.engine)
-        assert {"subscription", "plan", "reminder", "alembic_version"} <= set(inspector.get_table_names())
+        assert {"subscription", "plan", "reminder", "alembic_version"} <= set(
+            inspector.get_table_names()
+        )
         assert {c["name"] for c in inspector.get_columns("reminder")} >= {
-            "kind", "due_at", "state", "next_attempt_at", "attempts", "claim", "claimed_until"}
+            "kind",
+            "due_at",
+            "state",
+            "next_attempt_at",
+            "attempts",
+            "claim",
+            "claimed_until",
+        }
         version = db.session.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
     assert version == head_revision()
 
@@ -62,7 +71,9 @@ def test_heroku_style_postgres_url_is_accepted(app):
     assert db_module.database_url(app) == "postgresql+psycopg://u@db.example/simexit"
 
 
-@pytest.mark.parametrize("url", ["postgresql://u@db.example/s", "postgresql+psycopg://u@db.example/s"])
+@pytest.mark.parametrize(
+    "url", ["postgresql://u@db.example/s", "postgresql+psycopg://u@db.example/s"]
+)
 def test_postgresql_urls_use_psycopg_3(app, url):
     app.config["DATABASE_URL"] = url
     assert db_module.database_url(app) == "postgresql+psycopg://u@db.example/s"

@@ -46,7 +46,8 @@ def css_sources() -> dict[str, str]:
 PHYSICAL = re.compile(
     r"(?<![\w-])(?:(?:margin|padding|border|inset|scroll-margin|scroll-padding)-(?:left|right)"
     r"|border-(?:top|bottom)-(?:left|right)-radius|left|right)\s*:"
-    r"|(?:text-align|float|clear)\s*:\s*(?:left|right)\b")
+    r"|(?:text-align|float|clear)\s*:\s*(?:left|right)\b"
+)
 
 
 def physical_sides(css: str) -> list[str]:
@@ -55,9 +56,7 @@ def physical_sides(css: str) -> list[str]:
     # Shorthands with a different left and right: "padding: 0 0 1rem 3rem", "border-radius: 0 6px".
     for prop, value in re.findall(r"(?<![\w-])(margin|padding|border-radius)\s*:\s*([^;}]+)", css):
         values = value.replace("!important", "").split("/")[0].split()
-        if prop == "border-radius" and len(set(values)) > 1:
-            found.append(f"{prop}: {value.strip()}")
-        elif prop != "border-radius" and len(values) == 4 and values[1] != values[3]:
+        if prop == "border-radius" and len(set(values)) > 1 or prop != "border-radius" and len(values) == 4 and values[1] != values[3]:
             found.append(f"{prop}: {value.strip()}")
     return found
 
@@ -67,17 +66,20 @@ def test_stylesheets_never_say_left_or_right(name):
     assert physical_sides(css_sources()[name]) == []
 
 
-@pytest.mark.parametrize("css, found", [
-    (".a { margin-left: 1rem }", True),
-    (".a { left: 0 }", True),
-    (".a { text-align: right }", True),
-    (".a { padding: 0 0 1rem 3rem }", True),
-    (".a { border-radius: 0 6px 6px 0 }", True),
-    (".a { border-top-left-radius: 0 }", True),
-    (".a { margin-inline-start: 1rem; inset-inline-start: 0; text-align: start }", False),
-    (".a { padding: 0 1rem; margin: 0 auto; border-radius: 6px; top: 0 }", False),
-    (".a { padding: 0.5rem 1rem 0.75rem 1rem }", False),
-])
+@pytest.mark.parametrize(
+    "css, found",
+    [
+        (".a { margin-left: 1rem }", True),
+        (".a { left: 0 }", True),
+        (".a { text-align: right }", True),
+        (".a { padding: 0 0 1rem 3rem }", True),
+        (".a { border-radius: 0 6px 6px 0 }", True),
+        (".a { border-top-left-radius: 0 }", True),
+        (".a { margin-inline-start: 1rem; inset-inline-start: 0; text-align: start }", False),
+        (".a { padding: 0 1rem; margin: 0 auto; border-radius: 6px; top: 0 }", False),
+        (".a { padding: 0.5rem 1rem 0.75rem 1rem }", False),
+    ],
+)
 def test_a_physical_side_is_caught(css, found):
     assert bool(physical_sides(css)) is found
 
@@ -107,7 +109,7 @@ class Runs(HTMLParser):
             direction.append(depth[-1] if depth else ("ltr" if ltr else None))
         for run in RUN.finditer(text):
             if NUMBER_OR_CODE.search(run.group(0)):
-                context = text[max(0, run.start() - 15):run.end() + 15]
+                context = text[max(0, run.start() - 15) : run.end() + 15]
                 self.found.append((context, direction[run.start()] == "ltr"))
 
     def handle_starttag(self, tag, attrs):
@@ -156,18 +158,22 @@ def test_every_number_and_code_is_isolated_left_to_right(site, lang):
             loose[url] = bad
     assert seen > 20  # *1111, the e-mail addresses, the forms' examples…
     assert not loose, "numbers and codes that right-to-left text would reorder:\n" + "\n".join(
-        f"{url}: {bad!r}" for url, bad in loose.items())
+        f"{url}: {bad!r}" for url, bad in loose.items()
+    )
 
 
-@pytest.mark.parametrize("html, isolated", [
-    ('<p dir="rtl">اتصل بالرقم +994 50 123 45 67</p>', False),
-    ('<p dir="rtl">اتصل بالرقم <bdi dir="ltr">+994 50 123 45 67</bdi></p>', True),
-    ('<p dir="rtl">اتصل بـ <a href="tel:*1111" dir="ltr">*1111</a></p>', True),
-    ('<p dir="rtl">customercare@azercell.com</p>', False),
-    ('<div data-i18n.error="مثلًا \u2066050 123 45 67\u2069."></div>', True),
-    ('<div data-i18n.error="مثلًا 050 123 45 67."></div>', False),
-    ('<div dir="ltr"><p dir="rtl">\u2067050 123\u2069</p></div>', False),
-])
+@pytest.mark.parametrize(
+    "html, isolated",
+    [
+        ('<p dir="rtl">اتصل بالرقم +994 50 123 45 67</p>', False),
+        ('<p dir="rtl">اتصل بالرقم <bdi dir="ltr">+994 50 123 45 67</bdi></p>', True),
+        ('<p dir="rtl">اتصل بـ <a href="tel:*1111" dir="ltr">*1111</a></p>', True),
+        ('<p dir="rtl">customercare@azercell.com</p>', False),
+        ('<div data-i18n.error="مثلًا \u2066050 123 45 67\u2069."></div>', True),
+        ('<div data-i18n.error="مثلًا 050 123 45 67."></div>', False),
+        ('<div dir="ltr"><p dir="rtl">\u2067050 123\u2069</p></div>', False),
+    ],
+)
 def test_a_number_left_to_reorder_is_caught(html, isolated):
     assert [ok for _, ok in numbers_and_codes(html)] == [isolated]
 

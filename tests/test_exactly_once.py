@@ -42,17 +42,44 @@ def add_due_reminders(app, subscriptions: list[dict]) -> list[str]:
     now = DUE - dt.timedelta(days=10)
     subs, plans, reminders = [], [], []
     for i, sub in enumerate(subscriptions, start=1):
-        subs.append({"id": i, "endpoint": sub["endpoint"], "p256dh": sub["keys"]["p256dh"],
-                     "auth": sub["keys"]["auth"], "created_at": now})
-        plans.append({"id": f"plan{i:05d}", "token_hash": "0" * 64, "subscription_id": i,
-                      "locale": "en", "operator": "azercell", "day": DUE.date(),
-                      "timezone": "Asia/Baku", "created_at": now,
-                      "expires_at": DUE + RETENTION})
-        reminders.append({"plan_id": f"plan{i:05d}", "kind": "unbind", "due_at": DUE,
-                          "next_attempt_at": DUE, "state": models.PENDING, "attempts": 0})
+        subs.append(
+            {
+                "id": i,
+                "endpoint": sub["endpoint"],
+                "p256dh": sub["keys"]["p256dh"],
+                "auth": sub["keys"]["auth"],
+                "created_at": now,
+            }
+        )
+        plans.append(
+            {
+                "id": f"plan{i:05d}",
+                "token_hash": "0" * 64,
+                "subscription_id": i,
+                "locale": "en",
+                "operator": "azercell",
+                "day": DUE.date(),
+                "timezone": "Asia/Baku",
+                "created_at": now,
+                "expires_at": DUE + RETENTION,
+            }
+        )
+        reminders.append(
+            {
+                "plan_id": f"plan{i:05d}",
+                "kind": "unbind",
+                "due_at": DUE,
+                "next_attempt_at": DUE,
+                "state": models.PENDING,
+                "attempts": 0,
+            }
+        )
     with app.app_context():
-        for model, rows in ((models.Subscription, subs), (models.Plan, plans),
-                            (models.Reminder, reminders)):
+        for model, rows in (
+            (models.Subscription, subs),
+            (models.Plan, plans),
+            (models.Reminder, reminders),
+        ):
             db.session.execute(sa.insert(model), rows)
         db.session.commit()
         push.vapid_key()  # created once here, shared by the sender processes
@@ -62,19 +89,40 @@ def add_due_reminders(app, subscriptions: list[dict]) -> list[str]:
 def sender_env(app, push_service, **settings) -> dict:
     """The environment of a sender process: the test's database, instance and push service."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIMEXIT_")}
-    config = {"DATABASE_URL": app.config["DATABASE_URL"], "INSTANCE_PATH": app.instance_path,
-              "BUILD_DIR": app.config["BUILD_DIR"], "BUILD_ON_START": "false",
-              "PUSH_SERVICES": push_service.origin, "VAPID_SUBJECT": TEST_VAPID_SUBJECT,
-              "PUSH_CONCURRENCY": 16, "PUSH_BATCH_SIZE": 100, **settings}
+    config = {
+        "DATABASE_URL": app.config["DATABASE_URL"],
+        "INSTANCE_PATH": app.instance_path,
+        "BUILD_DIR": app.config["BUILD_DIR"],
+        "BUILD_ON_START": "false",
+        "PUSH_SERVICES": push_service.origin,
+        "VAPID_SUBJECT": TEST_VAPID_SUBJECT,
+        "PUSH_CONCURRENCY": 16,
+        "PUSH_BATCH_SIZE": 100,
+        **settings,
+    }
     env.update({f"SIMEXIT_{name}": str(value) for name, value in config.items()})
     return env
 
 
 def start_sender(env, now: dt.datetime = NOW) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "webapp", "reminders", "send",
-         "--now", now.isoformat()],
-        cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            "webapp",
+            "reminders",
+            "send",
+            "--now",
+            now.isoformat(),
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def finish(process: subprocess.Popen) -> str:
@@ -128,8 +176,9 @@ def test_a_sender_killed_mid_batch_loses_nothing(app, push_service):
     for sub in subscriptions:  # slow answers, so the kill lands in the middle of the batch
         push_service.script(sub, Answer(201, delay=0.05))
     lease = 2
-    env = sender_env(app, push_service, PUSH_LEASE_SECONDS=lease, PUSH_CONCURRENCY=8,
-                     PUSH_BATCH_SIZE=500)
+    env = sender_env(
+        app, push_service, PUSH_LEASE_SECONDS=lease, PUSH_CONCURRENCY=8, PUSH_BATCH_SIZE=500
+    )
     doomed = start_sender(env)
     deadline = time.monotonic() + PROCESS_TIMEOUT
     while len(push_service.messages) < 100:
@@ -154,7 +203,8 @@ def test_a_sender_killed_mid_batch_loses_nothing(app, push_service):
         # Sent once by the killed sender (it reached the push service), once after.
         assert [id(m) in before_kill for m in messages] == [True, False]
         assert {(m.headers["topic"], m.payload["notification"]["tag"]) for m in messages} == {
-            ("unbind", "simexit-unbind")}
+            ("unbind", "simexit-unbind")
+        }
     # Outcomes are recorded as they come: only the last moments before the kill are re-sent.
     assert len(twice) < 100
     assert {r.state for r in reminder_rows(app)} == {"sent"}
@@ -183,15 +233,27 @@ def test_push_service_faults_end_delivered_or_failed(app, push_service):
         groups[name] = [push_service.subscribe() for _ in range(20)]
         for sub in groups[name]:
             push_service.script(sub, *answers)
-    groups["refused"] = [dict(s, endpoint=f"{refused}/push/{i}")
-                         for i, s in enumerate(push_service.subscribe() for _ in range(20))]
+    groups["refused"] = [
+        dict(s, endpoint=f"{refused}/push/{i}")
+        for i, s in enumerate(push_service.subscribe() for _ in range(20))
+    ]
     subscriptions = [sub for subs in groups.values() for sub in subs]
     plans = add_due_reminders(app, subscriptions)
-    group_of = {plan: name for plan, name in zip(plans, (
-        name for name, subs in groups.items() for _ in subs), strict=True)}
+    group_of = {
+        plan: name
+        for plan, name in zip(
+            plans, (name for name, subs in groups.items() for _ in subs), strict=True
+        )
+    }
 
-    env = sender_env(app, push_service, PUSH_SERVICES=f"{push_service.origin},{refused}",
-                     PUSH_TIMEOUT=1.0, PUSH_MAX_ATTEMPTS=3, PUSH_RETRY_BASE=0.05)
+    env = sender_env(
+        app,
+        push_service,
+        PUSH_SERVICES=f"{push_service.origin},{refused}",
+        PUSH_TIMEOUT=1.0,
+        PUSH_MAX_ATTEMPTS=3,
+        PUSH_RETRY_BASE=0.05,
+    )
     first = [start_sender(env) for _ in range(2)]
     summaries = [finish(p) for p in first]
     assert sum(count(s, "rescheduled") for s in summaries) == 20
@@ -217,5 +279,7 @@ def test_push_service_faults_end_delivered_or_failed(app, push_service):
             assert row.state == "sent" and delivered[plan] >= 1, group
             if group == "slow":  # the timed-out request did reach the push service
                 assert delivered[plan] >= 2, group
-    assert "ClientConnectorError" in next(r for p, r in rows.items()
-                                          if group_of[p] == "refused").last_error
+    assert (
+        "ClientConnectorError"
+        in next(r for p, r in rows.items() if group_of[p] == "refused").last_error
+    )

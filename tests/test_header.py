@@ -10,15 +10,21 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
+from test_build import PAGES, read
 
 from webapp import i18n, names
 from webapp.content import OPERATORS
 
-from test_build import PAGES, read
-
 #: The section menu's pages, by the path under the language, in the menu's order.
-SECTIONS = ["", "prepare/", *[f"{op}/" for op in OPERATORS], "aftercare/", "faq/", "finder/",
-            "sources/"]
+SECTIONS = [
+    "",
+    "prepare/",
+    *[f"{op}/" for op in OPERATORS],
+    "aftercare/",
+    "faq/",
+    "finder/",
+    "sources/",
+]
 
 
 class Header(HTMLParser):
@@ -36,8 +42,13 @@ class Header(HTMLParser):
         classes = (a.get("class") or "").split()
         if tag == "details" and "header-menu" in classes:
             name = "lang" if "lang-switcher" in classes else "sections"
-            self._menu = self.menus[name] = {"summary": "", "summary_lang": None, "links": [],
-                                            "name": a.get("name"), "open": "open" in a}
+            self._menu = self.menus[name] = {
+                "summary": "",
+                "summary_lang": None,
+                "links": [],
+                "name": a.get("name"),
+                "open": "open" in a,
+            }
         elif self._menu is not None and tag == "summary":
             self._in_summary = True
         elif self._menu is not None and self._in_summary and tag == "span" and a.get("lang"):
@@ -149,9 +160,11 @@ def test_every_product_name_in_a_page_is_kept_on_one_line(site, lang):
 
 
 def test_names_are_marked_in_text_only():
-    marked = names.mark('Use the Nar+ app & <SIM Exit>')
-    assert marked == ('Use the <span class="name">Nar+</span> app &amp; '
-                      '&lt;<span class="name">SIM Exit</span>&gt;')
+    marked = names.mark("Use the Nar+ app & <SIM Exit>")
+    assert marked == (
+        'Use the <span class="name">Nar+</span> app &amp; '
+        '&lt;<span class="name">SIM Exit</span>&gt;'
+    )
     html = names.mark(names.Markup('<a title="SIM Exit" href="/">Azercell Kabinetim</a>'))
     assert html == '<a title="SIM Exit" href="/"><span class="name">Azercell Kabinetim</span></a>'
     assert names.mark("Azercell and Bakcell") == "Azercell and Bakcell"

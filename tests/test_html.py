@@ -25,8 +25,15 @@ from webapp.content import OPERATORS
 VNU_DIR = Path(__file__).parent / "vnu"
 VNU_JAR = VNU_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 #: Attributes that name other elements of the page by id (space-separated lists).
-IDREF_ATTRS = ("aria-controls", "aria-describedby", "aria-labelledby", "aria-owns", "for", "list",
-               "form")
+IDREF_ATTRS = (
+    "aria-controls",
+    "aria-describedby",
+    "aria-labelledby",
+    "aria-owns",
+    "for",
+    "list",
+    "form",
+)
 
 
 def built_pages(site) -> list[Path]:
@@ -103,11 +110,14 @@ def vnu() -> list[str]:
     if java is None:
         missing.append("java (Debian: default-jre-headless)")
     if not VNU_JAR.exists():
-        missing.append(f"{VNU_JAR.relative_to(VNU_DIR.parent.parent)} (npm ci --ignore-scripts "
-                       "in tests/vnu)")
+        missing.append(
+            f"{VNU_JAR.relative_to(VNU_DIR.parent.parent)} (npm ci --ignore-scripts in tests/vnu)"
+        )
     if missing:
-        reason = (f"Nu HTML Checker: {' and '.join(missing)} not installed; "
-                  "scripts/test.sh installs them")
+        reason = (
+            f"Nu HTML Checker: {' and '.join(missing)} not installed; "
+            "scripts/test.sh installs them"
+        )
         if in_ci():  # CI must not pass with the validation silently skipped
             pytest.fail(reason)
         pytest.skip(reason)
@@ -117,8 +127,7 @@ def vnu() -> list[str]:
 def validate(vnu, paths: list[Path]) -> tuple[list[str], list[str]]:
     """Errors and warnings for these files, each "file:line: message", from one run of the checker
     (one Java start-up for all of them, not one a page)."""
-    result = subprocess.run([*vnu, *map(str, paths)], capture_output=True, text=True,
-                            timeout=600)
+    result = subprocess.run([*vnu, *map(str, paths)], capture_output=True, text=True, timeout=600)
     try:
         messages = json.loads(result.stdout)["messages"]
     except ValueError:

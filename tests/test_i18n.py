@@ -27,9 +27,21 @@ def load(path):
 def fresh_pot(tmp_path_factory):
     """messages.pot extracted now from the code, templates and content."""
     out = tmp_path_factory.mktemp("pot") / "messages.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract",
-                    *catalogs.EXTRACT_ARGS, "-o", str(out), "."], check=True, cwd=catalogs.REPO_ROOT,
-                   capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            *catalogs.EXTRACT_ARGS,
+            "-o",
+            str(out),
+            ".",
+        ],
+        check=True,
+        cwd=catalogs.REPO_ROOT,
+        capture_output=True,
+    )
     return load(out)
 
 
@@ -44,7 +56,9 @@ def test_every_language_but_english_has_a_catalog():
 
 
 def test_committed_template_is_fresh(fresh_pot):
-    assert ids(load(catalogs.POT_FILE)) == ids(fresh_pot), "run: flask --app webapp translate update"
+    assert ids(load(catalogs.POT_FILE)) == ids(fresh_pot), (
+        "run: flask --app webapp translate update"
+    )
 
 
 @pytest.mark.parametrize("locale", catalogs.CATALOG_LOCALES)
@@ -70,8 +84,9 @@ def test_translations_keep_every_placeholder(locale):
         for string in strings:
             found = set(PLACEHOLDER_RE.findall(string))
             # A plural form may leave out the count (e.g. Chinese), never add or rename one.
-            assert found <= wanted | set(PLACEHOLDER_RE.findall(
-                message.id[1] if isinstance(message.id, tuple) else source)), (source, string)
+            assert found <= wanted | set(
+                PLACEHOLDER_RE.findall(message.id[1] if isinstance(message.id, tuple) else source)
+            ), (source, string)
             if isinstance(message.id, str):
                 assert found == wanted, (source, string)
 
@@ -92,26 +107,29 @@ def test_force_locale_renders_another_language(app):
             assert gettext("Reload") != "Reload"
 
 
-@pytest.mark.parametrize(("accept", "code"), [
-    ("tr-TR,tr;q=0.9,en;q=0.5", "tr"),
-    ("tr", "tr"),
-    ("ar", "ar"),
-    ("ar-EG", "ar"),  # every Arabic-speaking region reads the one Arabic we have
-    ("ar-SA,ar;q=0.9", "ar"),
-    ("ar-MA,fr;q=0.8", "ar"),
-    ("ar-001", "ar"),
-    ("fa-IR,fa;q=0.9,en;q=0.8", "fa"),
-    ("fa", "fa"),
-    ("fa-AF", "fa"),
-    ("prs-AF,prs;q=0.9", "fa"),  # Dari: written Persian, in the same script
-    ("pes", "fa"),
-    ("de-DE,ar;q=0.8,en;q=0.5", "ar"),  # the first language we have wins
-    ("en-US,ar;q=0.8", "en"),
-    ("ru;q=0.5,fa;q=0.9", "fa"),  # by quality, not by the order written
-    ("ar;q=0", "en"),  # refused
-    ("ur-PK", "en"),  # another language in the same script is not Persian or Arabic
-    ("tg", "en"),  # Tajik is Persian in Cyrillic script: our Persian pages would not help
-])
+@pytest.mark.parametrize(
+    ("accept", "code"),
+    [
+        ("tr-TR,tr;q=0.9,en;q=0.5", "tr"),
+        ("tr", "tr"),
+        ("ar", "ar"),
+        ("ar-EG", "ar"),  # every Arabic-speaking region reads the one Arabic we have
+        ("ar-SA,ar;q=0.9", "ar"),
+        ("ar-MA,fr;q=0.8", "ar"),
+        ("ar-001", "ar"),
+        ("fa-IR,fa;q=0.9,en;q=0.8", "fa"),
+        ("fa", "fa"),
+        ("fa-AF", "fa"),
+        ("prs-AF,prs;q=0.9", "fa"),  # Dari: written Persian, in the same script
+        ("pes", "fa"),
+        ("de-DE,ar;q=0.8,en;q=0.5", "ar"),  # the first language we have wins
+        ("en-US,ar;q=0.8", "en"),
+        ("ru;q=0.5,fa;q=0.9", "fa"),  # by quality, not by the order written
+        ("ar;q=0", "en"),  # refused
+        ("ur-PK", "en"),  # another language in the same script is not Persian or Arabic
+        ("tg", "en"),  # Tajik is Persian in Cyrillic script: our Persian pages would not help
+    ],
+)
 def test_accept_language_finds_turkish_arabic_and_persian(accept, code):
     assert i18n.best_lang_code(parse_accept_header(accept, LanguageAccept)) == code
 

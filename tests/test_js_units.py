@@ -22,10 +22,18 @@ def test_javascript_unit_tests(name):
         reason = "node is not installed: the JavaScript unit tests need it"
         pytest.fail(reason) if os.environ.get("CI") else pytest.skip(reason)
     c = content.load()
-    env = {**os.environ, "TZ": "Asia/Baku",
-           "SIMEXIT_PREFIX_TABLE": json.dumps(numbers.prefix_table(c.facts, c.operators)),
-           "SIMEXIT_REMINDER_RULES": json.dumps(pages.REMINDER_RULES)}
-    result = subprocess.run([node, "--test", os.path.join(JS_TESTS, name)], capture_output=True,
-                            text=True, env=env, timeout=60)
+    env = {
+        **os.environ,
+        "TZ": "Asia/Baku",
+        "SIMEXIT_PREFIX_TABLE": json.dumps(numbers.prefix_table(c.facts, c.operators)),
+        "SIMEXIT_REMINDER_RULES": json.dumps(pages.REMINDER_RULES),
+    }
+    result = subprocess.run(
+        [node, "--test", os.path.join(JS_TESTS, name)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "# fail 0" in result.stdout and "# pass 0" not in result.stdout

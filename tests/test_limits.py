@@ -28,8 +28,14 @@ def make_app(tmp_path, database, push_service):
     made = []
 
     def make(**config):
-        app = create_app(app_config(tmp_path, database=database, push_service=push_service,
-                                    **{"RATELIMIT_ENABLED": True, **config}))
+        app = create_app(
+            app_config(
+                tmp_path,
+                database=database,
+                push_service=push_service,
+                **{"RATELIMIT_ENABLED": True, **config},
+            )
+        )
         with app.app_context():
             upgrade()
         made.append(app)
@@ -52,8 +58,11 @@ def plan_session(app, client, push_service) -> list[int]:
     r = Reminders(app, client, push_service)
     statuses = [client.get("/api/push/key").status_code]
     for operator in ("azercell", "bakcell", "nar", "azercell", "nar"):  # a few previews
-        statuses.append(client.get(f"/api/plan-preview?operator={operator}&date={in_days(12)}"
-                                   "&timezone=Asia/Baku").status_code)
+        statuses.append(
+            client.get(
+                f"/api/plan-preview?operator={operator}&date={in_days(12)}&timezone=Asia/Baku"
+            ).status_code
+        )
     created = r.create(date=in_days(12))
     statuses.append(created.status_code)
     plan = created.get_json()
@@ -67,6 +76,7 @@ def plan_session(app, client, push_service) -> list[int]:
 
 
 # --- rate limits -----------------------------------------------------------------------------
+
 
 def test_normal_use_never_hits_the_limits(make_app, push_service):
     """Three travellers behind one address (airport Wi-Fi NAT) each manage a whole plan."""
@@ -160,8 +170,11 @@ def test_trusted_proxy_gives_each_client_its_bucket(make_app):
 
 # --- same-origin writes ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("origin", ["https://evil.example", "null", "http://localhost.evil.example",
-                                    "http://localhost:8080"])
+
+@pytest.mark.parametrize(
+    "origin",
+    ["https://evil.example", "null", "http://localhost.evil.example", "http://localhost:8080"],
+)
 def test_foreign_origin_cannot_write(make_app, push_service, origin):
     app = make_app(RATELIMIT_ENABLED=False)
     client = app.test_client()
@@ -171,20 +184,24 @@ def test_foreign_origin_cannot_write(make_app, push_service, origin):
     foreign = {"Origin": origin}
     url = f"/api/reminders/{plan['id']}"
     auth = {**r.auth(plan["token"]), **foreign}
-    assert_json_error(client.post("/api/reminders", json=r.body(), headers=foreign),
-                      403, "forbidden")
+    assert_json_error(
+        client.post("/api/reminders", json=r.body(), headers=foreign), 403, "forbidden"
+    )
     assert_json_error(client.delete(url, headers=auth), 403, "forbidden")
     assert_json_error(client.post(url + "/done/close", headers=auth), 403, "forbidden")
-    moved = client.put(url + "/subscription", headers=auth,
-                       json={"subscription": push_service.subscribe()})
+    moved = client.put(
+        url + "/subscription", headers=auth, json={"subscription": push_service.subscribe()}
+    )
     assert_json_error(moved, 403, "forbidden")
     assert r.snapshot() == before
     # Reading is not a change (and without CORS headers the other site cannot read it).
     assert client.get(url, headers=auth).status_code == 200
 
 
-@pytest.mark.parametrize("origin", ["http://localhost", "https://localhost", "HTTP://LOCALHOST",
-                                    "https://simexit.example", None])
+@pytest.mark.parametrize(
+    "origin",
+    ["http://localhost", "https://localhost", "HTTP://LOCALHOST", "https://simexit.example", None],
+)
 def test_own_origin_or_none_may_write(make_app, push_service, origin):
     app = make_app(RATELIMIT_ENABLED=False, PUBLIC_URL="https://simexit.example/")
     client = app.test_client()
@@ -195,11 +212,11 @@ def test_own_origin_or_none_may_write(make_app, push_service, origin):
 
 # --- bodies: size and type -------------------------------------------------------------------
 
+
 def test_declared_body_over_the_limit_is_refused_unread(make_app):
     app = make_app(RATELIMIT_ENABLED=False)
     body = b"{" + b" " * (app.config["MAX_CONTENT_LENGTH"] + 1) + b"}"
-    response = app.test_client().post("/api/reminders", data=body,
-                                      content_type="application/json")
+    response = app.test_client().post("/api/reminders", data=body, content_type="application/json")
     assert_json_error(response, 413, "request_entity_too_large")
 
 
@@ -220,8 +237,9 @@ class Endless(io.RawIOBase):
 
 def post_chunked(app, stream, *, terminated: bool):
     """POST a body without Content-Length, as a server passes on a chunked request."""
-    environ = EnvironBuilder(path="/api/reminders", method="POST",
-                             content_type="application/json").get_environ()
+    environ = EnvironBuilder(
+        path="/api/reminders", method="POST", content_type="application/json"
+    ).get_environ()
     environ.pop("CONTENT_LENGTH", None)
     environ.update({"wsgi.input": stream, "HTTP_TRANSFER_ENCODING": "chunked"})
     if terminated:  # gunicorn, for one, de-chunks and sets this
@@ -252,8 +270,10 @@ def test_body_without_length_or_termination_is_not_read(make_app):
     assert stream.read_bytes == 0
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
-                                          "multipart/form-data; boundary=x", None])
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", None],
+)
 def test_json_only_with_a_json_content_type(make_app, push_service, content_type):
     """A "simple" cross-site form or fetch (no preflight) cannot send JSON we accept."""
     app = make_app(RATELIMIT_ENABLED=False)
@@ -268,7 +288,7 @@ def test_json_only_with_a_json_content_type(make_app, push_service, content_type
 def test_json_with_charset_is_accepted(make_app, push_service):
     app = make_app(RATELIMIT_ENABLED=False)
     r = Reminders(app, app.test_client(), push_service)
-    response = app.test_client().post("/api/reminders", data=json.dumps(r.body()),
-                                      content_type="application/json; charset=utf-8")
+    response = app.test_client().post(
+        "/api/reminders", data=json.dumps(r.body()), content_type="application/json; charset=utf-8"
+    )
     assert response.status_code == 201
-

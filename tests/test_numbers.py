@@ -110,8 +110,12 @@ def test_every_two_digit_code_answers_as_the_library_in_the_browser_lookup(page_
         console.log(JSON.stringify(codes.map((code) =>
             sandbox.module.exports.lookupNumber('0' + code + ' 123 45 67', table))));
     """
-    result = subprocess.run([node, "-e", script, json.dumps(FINDER_JS), json.dumps(page_table),
-                             json.dumps(CODES)], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [node, "-e", script, json.dumps(FINDER_JS), json.dumps(page_table), json.dumps(CODES)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     answers = dict(zip(CODES, json.loads(result.stdout), strict=True))
     for code in CODES:
@@ -123,7 +127,8 @@ def test_the_page_names_the_library_and_its_version(finder_page):
     assert version == phonenumbers.__version__
     source = re.search(r'<p class="finder__source">(.*?)</p>', finder_page)[1]
     assert html.unescape(re.sub(r"<[^>]+>", "", source)) == (
-        f"Prefix table: phonenumbers {version} (libphonenumber's carrier data)")
+        f"Prefix table: phonenumbers {version} (libphonenumber's carrier data)"
+    )
     assert f'href="https://pypi.org/project/phonenumbers/{version}/"' in source
 
 
@@ -136,15 +141,22 @@ def test_an_unknown_carrier_fails_loudly(monkeypatch):
 
 def test_a_code_split_between_carriers_fails_loudly(monkeypatch):
     """The finder answers from two digits: a range the library splits cannot be answered."""
-    monkeypatch.setattr(numbers, "_carrier_at",
-                        lambda national: "Bakcell" if national.startswith("0555") else
-                        ("Azercell" if national.startswith("055") else ""))
+    monkeypatch.setattr(
+        numbers,
+        "_carrier_at",
+        lambda national: (
+            "Bakcell"
+            if national.startswith("0555")
+            else ("Azercell" if national.startswith("055") else "")
+        ),
+    )
     with pytest.raises(numbers.PrefixTableError, match="splits 055 between Azercell, Bakcell"):
         numbers.carrier_names.__wrapped__()
 
 
-@pytest.mark.parametrize(("value", "codes"), [("050, 051", ["50", "51"]), ("055", ["55"]),
-                                              ("070, 077", ["70", "77"])])
+@pytest.mark.parametrize(
+    ("value", "codes"), [("050, 051", ["50", "51"]), ("055", ["55"]), ("070, 077", ["70", "77"])]
+)
 def test_national_prefixes(value, codes):
     assert numbers.national_prefixes(value) == codes
 

@@ -46,8 +46,11 @@ from webapp.push.plans import RETENTION
 #: Upper bound on waiting for the worker to catch up, so a hung test fails instead of hanging.
 CATCH_UP_TIMEOUT = 60
 #: Worker settings for these tests: poll often, back off briefly.
-QUICK_WORKER = {"REMINDERS_POLL_SECONDS": 0.2, "REMINDERS_BACKOFF_FIRST": 0.05,
-                "REMINDERS_BACKOFF_MAX": 0.3}
+QUICK_WORKER = {
+    "REMINDERS_POLL_SECONDS": 0.2,
+    "REMINDERS_BACKOFF_FIRST": 0.05,
+    "REMINDERS_BACKOFF_MAX": 0.3,
+}
 
 
 def unreachable_url() -> str:
@@ -56,9 +59,13 @@ def unreachable_url() -> str:
 
 
 def plan_body(push_service) -> dict:
-    return {"subscription": push_service.subscribe(), "locale": "en", "operator": "azercell",
-            "date": (dt.date.today() + dt.timedelta(days=10)).isoformat(),
-            "timezone": "Asia/Baku"}
+    return {
+        "subscription": push_service.subscribe(),
+        "locale": "en",
+        "operator": "azercell",
+        "date": (dt.date.today() + dt.timedelta(days=10)).isoformat(),
+        "timezone": "Asia/Baku",
+    }
 
 
 def add_reminders(app, subscriptions: list[dict], due: dt.datetime) -> set[str]:
@@ -67,14 +74,30 @@ def add_reminders(app, subscriptions: list[dict], due: dt.datetime) -> set[str]:
     with app.app_context():
         for sub in subscriptions:
             plan = models.Plan(
-                id=secrets.token_urlsafe(16), token_hash="0" * 64, locale="en",
-                operator="azercell", day=due.date(), timezone="Asia/Baku", created_at=due,
+                id=secrets.token_urlsafe(16),
+                token_hash="0" * 64,
+                locale="en",
+                operator="azercell",
+                day=due.date(),
+                timezone="Asia/Baku",
+                created_at=due,
                 expires_at=due + RETENTION,
-                subscription=models.Subscription(endpoint=sub["endpoint"],
-                                                p256dh=sub["keys"]["p256dh"],
-                                                auth=sub["keys"]["auth"], created_at=due))
-            plan.reminders = [models.Reminder(kind="unbind", due_at=due, next_attempt_at=due,
-                                             state=models.PENDING, attempts=0)]
+                subscription=models.Subscription(
+                    endpoint=sub["endpoint"],
+                    p256dh=sub["keys"]["p256dh"],
+                    auth=sub["keys"]["auth"],
+                    created_at=due,
+                ),
+            )
+            plan.reminders = [
+                models.Reminder(
+                    kind="unbind",
+                    due_at=due,
+                    next_attempt_at=due,
+                    state=models.PENDING,
+                    attempts=0,
+                )
+            ]
             db.session.add(plan)
             plans.add(plan.id)
         db.session.commit()
@@ -84,8 +107,9 @@ def add_reminders(app, subscriptions: list[dict], due: dt.datetime) -> set[str]:
 def reminder_states(app) -> dict[str, tuple[str, str | None]]:
     """``plan id -> (state, claim)`` of every reminder."""
     with app.app_context():
-        rows = db.session.execute(sa.select(models.Reminder.plan_id, models.Reminder.state,
-                                            models.Reminder.claim)).all()
+        rows = db.session.execute(
+            sa.select(models.Reminder.plan_id, models.Reminder.state, models.Reminder.claim)
+        ).all()
         db.session.remove()
     return {plan: (state, claim) for plan, state, claim in rows}
 
@@ -94,7 +118,12 @@ def start_worker(env: dict, log_path) -> subprocess.Popen:
     with open(log_path, "w") as log:  # the child keeps its own copy of the descriptor
         return subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "webapp", "reminders", "worker"],
-            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
 
 
 def stop_worker(process: subprocess.Popen) -> int:
@@ -131,8 +160,10 @@ def assert_error_shape(status, headers, body, expected=503) -> None:
 
 # --- without a database --------------------------------------------------------------------
 
-def test_api_answers_503_with_retry_after_while_the_database_is_unreachable(tmp_path,
-                                                                          push_service):
+
+def test_api_answers_503_with_retry_after_while_the_database_is_unreachable(
+    tmp_path, push_service
+):
     app = create_app(app_config(tmp_path, database=unreachable_url(), push_service=push_service))
     client = app.test_client()
 
@@ -154,12 +185,14 @@ def test_a_database_host_that_never_answers_costs_seconds_not_minutes(tmp_path, 
         silent.bind(("127.0.0.1", 0))
         silent.listen()
         url = f"postgresql://postgres@127.0.0.1:{silent.getsockname()[1]}/simexit"
-        client = create_app(app_config(
-            tmp_path, database=url, push_service=push_service)).test_client()
+        client = create_app(
+            app_config(tmp_path, database=url, push_service=push_service)
+        ).test_client()
         body = plan_body(push_service)
         answers = []
-        request = threading.Thread(daemon=True, target=lambda: answers.append(
-            client.post("/api/reminders", json=body)))
+        request = threading.Thread(
+            daemon=True, target=lambda: answers.append(client.post("/api/reminders", json=body))
+        )
         request.start()
         request.join(PROCESS_TIMEOUT)  # a hang guard: without a connect timeout it never ends
         assert answers, "the request still waits for the database"
@@ -170,12 +203,25 @@ def test_a_database_host_that_never_answers_costs_seconds_not_minutes(tmp_path, 
 @pytest.mark.slow
 def test_send_exits_1_with_one_line_while_the_database_is_unreachable(tmp_path, push_service):
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIMEXIT_")}
-    env.update({f"SIMEXIT_{k}": str(v) for k, v in app_config(
-        tmp_path, database=unreachable_url(), push_service=push_service,
-        BUILD_ON_START="false").items()})
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "webapp", "reminders",
-                             "send"], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
-                            timeout=PROCESS_TIMEOUT)
+    env.update(
+        {
+            f"SIMEXIT_{k}": str(v)
+            for k, v in app_config(
+                tmp_path,
+                database=unreachable_url(),
+                push_service=push_service,
+                BUILD_ON_START="false",
+            ).items()
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "webapp", "reminders", "send"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=PROCESS_TIMEOUT,
+    )
     assert result.returncode == 1
     assert result.stdout == ""
     [line] = result.stderr.strip().splitlines()
@@ -185,20 +231,33 @@ def test_send_exits_1_with_one_line_while_the_database_is_unreachable(tmp_path, 
 @pytest.mark.slow
 def test_worker_outlives_an_unreachable_database_until_sigterm(tmp_path, push_service):
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIMEXIT_")}
-    env.update({f"SIMEXIT_{k}": str(v) for k, v in app_config(
-        tmp_path, database=unreachable_url(), push_service=push_service, BUILD_ON_START="false",
-        **QUICK_WORKER).items()})
+    env.update(
+        {
+            f"SIMEXIT_{k}": str(v)
+            for k, v in app_config(
+                tmp_path,
+                database=unreachable_url(),
+                push_service=push_service,
+                BUILD_ON_START="false",
+                **QUICK_WORKER,
+            ).items()
+        }
+    )
     log = tmp_path / "worker.log"
     process = start_worker(env, log)
-    wait_for(lambda: read(log).count("database unavailable") >= 3 or process.poll() is not None,
-             "three failed runs")
+    wait_for(
+        lambda: read(log).count("database unavailable") >= 3 or process.poll() is not None,
+        "three failed runs",
+    )
     assert process.poll() is None, read(log)
     assert stop_worker(process) == 0
     lines = read(log).strip().splitlines()
     assert "reminders: worker started" in lines[0] and "reminders: worker stopped" in lines[-1]
     # One line a failed run, no traceback.
-    assert all("reminders: database unavailable (OperationalError: " in line
-               and "next try in" in line for line in lines[1:-1]), lines
+    assert all(
+        "reminders: database unavailable (OperationalError: " in line and "next try in" in line
+        for line in lines[1:-1]
+    ), lines
 
 
 def test_backoff_doubles_up_to_the_cap_less_some_jitter():
@@ -234,15 +293,21 @@ def test_sigterm_finishes_the_batch_in_flight_and_claims_no_other(app, push_serv
     delivered = collections.Counter(payload_id(m)[0] for m in push_service.delivered())
     assert set(delivered) == sent and max(delivered.values()) == 1
     # What it left is sent by the next run, once.
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "webapp", "reminders",
-                             "send"], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
-                            timeout=PROCESS_TIMEOUT)
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "webapp", "reminders", "send"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=PROCESS_TIMEOUT,
+    )
     assert result.returncode == 0, result.stderr
     delivered = collections.Counter(payload_id(m)[0] for m in push_service.delivered())
     assert set(delivered) == plans and max(delivered.values()) == 1
 
 
 # --- a PostgreSQL server that goes away ------------------------------------------------------
+
 
 class _QuietHandler(WSGIRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - the base class's signature
@@ -257,8 +322,9 @@ class HttpServer:
     """The app over real HTTP on a free loopback port, in a daemon thread."""
 
     def __init__(self, app):
-        self.server = make_server("127.0.0.1", 0, app, server_class=_ThreadingServer,
-                                  handler_class=_QuietHandler)
+        self.server = make_server(
+            "127.0.0.1", 0, app, server_class=_ThreadingServer, handler_class=_QuietHandler
+        )
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -267,8 +333,11 @@ class HttpServer:
 
     def call(self, method: str, path: str, body=None, token: str | None = None):
         """``(status, headers, body bytes)`` of one request."""
-        request = urllib.request.Request(self.url + path, method=method,
-                                         data=None if body is None else json.dumps(body).encode())
+        request = urllib.request.Request(
+            self.url + path,
+            method=method,
+            data=None if body is None else json.dumps(body).encode(),
+        )
         if body is not None:
             request.add_header("Content-Type", "application/json")
         if token:
@@ -312,13 +381,20 @@ class Outage:
 
     def __init__(self, app, http: HttpServer, worker_process, log, postgres):
         self.app, self.http, self.worker, self.log, self.postgres = (
-            app, http, worker_process, log, postgres)
+            app,
+            http,
+            worker_process,
+            log,
+            postgres,
+        )
 
     def warm_up(self, push_service) -> None:
         """Wait until the worker has sent a reminder: it runs, and its pool holds a connection."""
         plans = add_reminders(self.app, [push_service.subscribe()], dt.datetime.now(dt.UTC))
-        wait_for(lambda: self.all_sent(plans) or self.worker.poll() is not None,
-                 "the worker's first reminder")
+        wait_for(
+            lambda: self.all_sent(plans) or self.worker.poll() is not None,
+            "the worker's first reminder",
+        )
         assert self.worker.poll() is None, read(self.log)
 
     def create_plan(self, push_service) -> dict:
@@ -333,14 +409,18 @@ class Outage:
 
 @pytest.fixture
 def outage(own_postgres, site_dir, tmp_path, push_service):
-    admin = sa.create_engine(own_postgres.url.replace("postgresql://", "postgresql+psycopg://"),
-                             isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+    admin = sa.create_engine(
+        own_postgres.url.replace("postgresql://", "postgresql+psycopg://"),
+        isolation_level="AUTOCOMMIT",
+        poolclass=sa.NullPool,
+    )
     name = f"simexit_outage_{secrets.token_hex(4)}"
     with admin.connect() as connection:
         connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
     url = own_postgres.url.rsplit("/", 1)[0] + "/" + name
-    app = create_app(app_config(tmp_path, database=url, push_service=push_service,
-                                BUILD_DIR=str(site_dir)))
+    app = create_app(
+        app_config(tmp_path, database=url, push_service=push_service, BUILD_DIR=str(site_dir))
+    )
     from flask_migrate import upgrade
 
     with app.app_context():
@@ -376,8 +456,7 @@ def test_a_database_outage_delays_reminders_and_fails_no_request(outage, push_se
         for path in ("/en/", "/ru/azercell/", "/sw.js"):
             assert http.call("GET", path)[0] == 200, path
         assert_error_shape(*http.call("POST", "/api/reminders", plan_body(push_service)))
-        assert_error_shape(*http.call("GET", f"/api/reminders/{plan['id']}",
-                                      token=plan["token"]))
+        assert_error_shape(*http.call("GET", f"/api/reminders/{plan['id']}", token=plan["token"]))
         assert outage.worker.poll() is None, read(outage.log)
         time.sleep(0.2)
     # The server was down before they fell due: nothing was sent early.
@@ -413,8 +492,9 @@ def test_a_fast_restart_fails_no_request_and_loses_no_reminder(outage, push_serv
     assert http.statuses == [200, 201]
 
     # The worker's pool, idle through the restart, serves it on.
-    plans = add_reminders(outage.app, [push_service.subscribe() for _ in range(30)],
-                          dt.datetime.now(dt.UTC))
+    plans = add_reminders(
+        outage.app, [push_service.subscribe() for _ in range(30)], dt.datetime.now(dt.UTC)
+    )
     wait_for(lambda: outage.all_sent(plans), "the reminders due after the restart")
     delivered = collections.Counter(payload_id(m)[0] for m in push_service.delivered())
     assert plans <= set(delivered) and max(delivered.values()) == 1

@@ -58,17 +58,29 @@ def site(site, tmp_path_factory):
     """The in-process app over the session's site build (conftest ``site``), and the Procfile's
     server over the same."""
     tmp = tmp_path_factory.mktemp("procfile")
-    settings = {"BUILD_DIR": str(site["dir"]), "INSTANCE_PATH": str(tmp / "instance"),
-                "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
-                "VAPID_SUBJECT": "mailto:test@simexit.invalid"}
+    settings = {
+        "BUILD_DIR": str(site["dir"]),
+        "INSTANCE_PATH": str(tmp / "instance"),
+        "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
+        "VAPID_SUBJECT": "mailto:test@simexit.invalid",
+    }
     app = create_app({"TESTING": True, "BUILD_ON_START": False, **settings})
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SIMEXIT_", "GRANIAN_"))}
-    env.update({f"SIMEXIT_{k}": v for k, v in settings.items()}, SIMEXIT_BUILD_ON_START="false",
-               PORT=str(port := free_port()), HOST="127.0.0.1",
-               PATH=os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", ""))
-    server = subprocess.Popen(["bash", "-c", f"exec {web_command()}"], cwd=REPO_ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              start_new_session=True)
+    env.update(
+        {f"SIMEXIT_{k}": v for k, v in settings.items()},
+        SIMEXIT_BUILD_ON_START="false",
+        PORT=str(port := free_port()),
+        HOST="127.0.0.1",
+        PATH=os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", ""),
+    )
+    server = subprocess.Popen(
+        ["bash", "-c", f"exec {web_command()}"],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 120  # a bound on start-up, not a measured figure
         while True:
@@ -78,8 +90,10 @@ def site(site, tmp_path_factory):
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
                     os.killpg(server.pid, signal.SIGKILL)
-                    pytest.fail(f"{web_command()!r} did not answer on port {port}:\n"
-                                + server.communicate()[0].decode(errors="replace"))
+                    pytest.fail(
+                        f"{web_command()!r} did not answer on port {port}:\n"
+                        + server.communicate()[0].decode(errors="replace")
+                    )
                 time.sleep(0.2)
         yield app.test_client(), port
     finally:
@@ -111,6 +125,7 @@ def test_the_procfile_server_sends_the_apps_headers(site, url, encoding):
     expected = client.get(url, headers=headers, buffered=True)
     status, got, body = get(port, url, headers)
     assert status == expected.status_code == 200
-    assert {k: v for k, v in got.items() if k not in SERVER_HEADERS} == \
-        {k.lower(): v for k, v in expected.headers.items()}
+    assert {k: v for k, v in got.items() if k not in SERVER_HEADERS} == {
+        k.lower(): v for k, v in expected.headers.items()
+    }
     assert body == expected.get_data()

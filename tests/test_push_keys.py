@@ -48,8 +48,9 @@ def test_loose_permissions_are_tightened(app):
 
 
 def _pem(key):
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption()).decode()
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
 
 
 @pytest.mark.parametrize("form", ["pem", "raw"])
@@ -64,7 +65,9 @@ def test_configured_key_is_used_and_no_file_written(tmp_path, form):
     assert app.test_client().get("/api/push/key").get_json() == {"publicKey": expected}
 
 
-@pytest.mark.parametrize("value", ["c2VjcmV0", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"])
+@pytest.mark.parametrize(
+    "value", ["c2VjcmV0", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"]
+)
 def test_bad_configured_key_fails_without_showing_it(value):
     with pytest.raises(ValueError) as info:
         keys.load(configured=value, instance_path="/nonexistent")
@@ -81,8 +84,11 @@ def test_private_key_never_in_repr_or_settings(tmp_path):
 
 def test_vapid_header_verifies_like_a_push_service_would():
     key = keys.VapidKey.from_private(ec.generate_private_key(ec.SECP256R1()))
-    header = key.authorization(audience="https://fcm.googleapis.com",
-                               subject="mailto:ops@simexit.example", expires=int(time.time()) + 3600)
+    header = key.authorization(
+        audience="https://fcm.googleapis.com",
+        subject="mailto:ops@simexit.example",
+        expires=int(time.time()) + 3600,
+    )
     k, claims = verify_vapid(header, "https://fcm.googleapis.com", time.time())
     assert k == key.public and claims["sub"] == "mailto:ops@simexit.example"
 
@@ -93,19 +99,29 @@ def test_vapid_subject_must_be_mailto_or_https(tmp_path, subject):
         make_app(tmp_path, VAPID_SUBJECT=subject)
 
 
-@pytest.mark.parametrize("config, subject", [
-    ({}, "mailto:reminders@simexit.invalid"),
-    ({"PUBLIC_URL": "http://127.0.0.1:5000"}, "mailto:reminders@simexit.invalid"),
-    ({"PUBLIC_URL": "https://simexit.example/"}, "https://simexit.example"),
-    ({"PUBLIC_URL": "https://simexit.example", "VAPID_SUBJECT": "mailto:ops@simexit.example"},
-     "mailto:ops@simexit.example"),
-])
+@pytest.mark.parametrize(
+    "config, subject",
+    [
+        ({}, "mailto:reminders@simexit.invalid"),
+        ({"PUBLIC_URL": "http://127.0.0.1:5000"}, "mailto:reminders@simexit.invalid"),
+        ({"PUBLIC_URL": "https://simexit.example/"}, "https://simexit.example"),
+        (
+            {
+                "PUBLIC_URL": "https://simexit.example",
+                "VAPID_SUBJECT": "mailto:ops@simexit.example",
+            },
+            "mailto:ops@simexit.example",
+        ),
+    ],
+)
 def test_vapid_subject_defaults_to_the_sites_https_address(config, subject):
     assert push.read_settings(config).subject == subject
 
 
 def test_push_services_setting():
-    settings = push.read_settings({"PUSH_SERVICES": "https://fcm.googleapis.com, http://127.0.0.1:8123"})
+    settings = push.read_settings(
+        {"PUSH_SERVICES": "https://fcm.googleapis.com, http://127.0.0.1:8123"}
+    )
     assert settings.services == ("https://fcm.googleapis.com", "http://127.0.0.1:8123")
     assert settings.allows("http://127.0.0.1:8123/push/x")
     assert not settings.allows("http://127.0.0.1:8124/push/x")
@@ -113,14 +129,22 @@ def test_push_services_setting():
 
 def test_default_push_services_cover_the_browsers():
     settings = push.read_settings({})
-    for endpoint in ["https://fcm.googleapis.com/fcm/send/abc",
-                     "https://updates.push.services.mozilla.com/wpush/v2/abc",
-                     "https://web.push.apple.com/QAbc",
-                     "https://wns2-par02p.notify.windows.com/w/?token=abc"]:
+    for endpoint in [
+        "https://fcm.googleapis.com/fcm/send/abc",
+        "https://updates.push.services.mozilla.com/wpush/v2/abc",
+        "https://web.push.apple.com/QAbc",
+        "https://wns2-par02p.notify.windows.com/w/?token=abc",
+    ]:
         assert settings.allows(endpoint), endpoint
-    for endpoint in ["http://fcm.googleapis.com/x", "https://fcm.googleapis.com.evil.example/x",
-                     "https://notify.windows.com.evil.example/x", "https://evilnotify.windows.com/x",
-                     "https://user@fcm.googleapis.com/x", "file:///etc/passwd", "fcm.googleapis.com"]:
+    for endpoint in [
+        "http://fcm.googleapis.com/x",
+        "https://fcm.googleapis.com.evil.example/x",
+        "https://notify.windows.com.evil.example/x",
+        "https://evilnotify.windows.com/x",
+        "https://user@fcm.googleapis.com/x",
+        "file:///etc/passwd",
+        "fcm.googleapis.com",
+    ]:
         assert not settings.allows(endpoint), endpoint
 
 

@@ -22,8 +22,20 @@ from webapp import i18n, pages
 SHOWN_ATTRIBUTES = {"alt", "title", "aria-label", "placeholder", "label"}
 #: Names that are the same in every language (proper nouns, never translated).
 PROPER_NAMES = {
-    "Azercell", "Bakcell", "Nar", "Naxtel", "Nar+", "Kabinetim", "Azercell Kabinetim",
-    "Paycell", "Bakcellim", "SimSim", "FONEX", "Aztelekom", "phonenumbers", "libphonenumber",
+    "Azercell",
+    "Bakcell",
+    "Nar",
+    "Naxtel",
+    "Nar+",
+    "Kabinetim",
+    "Azercell Kabinetim",
+    "Paycell",
+    "Bakcellim",
+    "SimSim",
+    "FONEX",
+    "Aztelekom",
+    "phonenumbers",
+    "libphonenumber",
 }
 #: Text that may be the same as on the English page, each with the reason.
 ALLOWED = {
@@ -79,9 +91,7 @@ class TextRuns(HTMLParser):
         for name, value in a.items():
             if value is None:
                 continue
-            if name in SHOWN_ATTRIBUTES:
-                self._add(value)
-            elif name.startswith("data-i18n."):
+            if name in SHOWN_ATTRIBUTES or name.startswith("data-i18n."):
                 self._add(value)
             elif name == "data-progress-texts":
                 for text in json.loads(value):
@@ -105,8 +115,21 @@ class TextRuns(HTMLParser):
             self._add(data)
 
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 def text_runs(html: str, lang: str) -> list[str]:
@@ -118,7 +141,12 @@ def text_runs(html: str, lang: str) -> list[str]:
 
 def needs_translation(run: str, code: str = "") -> bool:
     """Whether a run shared with the English page is a defect (words a translator translates)."""
-    if NO_WORDS.match(run) or ADDRESS.match(run) or run in ALLOWED or run in SAME_WORD.get(code, {}):
+    if (
+        NO_WORDS.match(run)
+        or ADDRESS.match(run)
+        or run in ALLOWED
+        or run in SAME_WORD.get(code, {})
+    ):
         return False
     words = [w for w in re.split(r"[\s,;:·/()–—-]+", run) if w and not NO_WORDS.match(w)]
     return not all(w in PROPER_NAMES or w in ALLOWED for w in words)
@@ -150,7 +178,8 @@ def test_no_page_shows_english_text(site, code):
         if same:
             untranslated[url] = same
     assert not untranslated, "English text on translated pages:\n" + "\n".join(
-        f"{url}: {runs!r}" for url, runs in untranslated.items())
+        f"{url}: {runs!r}" for url, runs in untranslated.items()
+    )
 
 
 def test_every_page_has_an_english_twin(site):
@@ -168,17 +197,20 @@ def test_the_reader_sees_the_text_that_the_test_reads(site):
     assert "Hide all steps" in guide  # a data-i18n.* string the script shows
 
 
-@pytest.mark.parametrize("html, found", [
-    ('<p>Questions and answers</p>', True),
-    ('<p lang="az">Salam</p>', False),
-    ('<p>*1111</p>', False),
-    ('<p>Azercell, Bakcell</p>', False),
-    ('<p>customercare@azercell.com</p>', False),
-    ('<button aria-label="Close the menu">x</button>', True),
-    ('<div data-i18n.show-all="Show all steps"></div>', True),
-    ('<template><p>We can&#39;t tell from the number.</p></template>', True),
-    ('<script>const s = "Hello there";</script>', False),
-])
+@pytest.mark.parametrize(
+    "html, found",
+    [
+        ("<p>Questions and answers</p>", True),
+        ('<p lang="az">Salam</p>', False),
+        ("<p>*1111</p>", False),
+        ("<p>Azercell, Bakcell</p>", False),
+        ("<p>customercare@azercell.com</p>", False),
+        ('<button aria-label="Close the menu">x</button>', True),
+        ('<div data-i18n.show-all="Show all steps"></div>', True),
+        ("<template><p>We can&#39;t tell from the number.</p></template>", True),
+        ('<script>const s = "Hello there";</script>', False),
+    ],
+)
 def test_an_english_run_on_a_translated_page_is_caught(html, found):
     runs = text_runs(f'<html lang="ru"><body>{html}</body></html>', "ru")
     assert any(needs_translation(r) for r in runs) is found

@@ -15,8 +15,9 @@ LONG_AGO = dt.datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def local_hours(reminders, timezone):
-    return {r.kind: r.due.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
-            for r in reminders}
+    return {
+        r.kind: r.due.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M") for r in reminders
+    }
 
 
 def test_four_reminders_at_local_daytime_hours():
@@ -53,8 +54,17 @@ def test_time_in_a_dst_gap_moves_forward():
     assert moment.astimezone(berlin).strftime("%H:%M") == "03:30"
 
 
-@pytest.mark.parametrize("timezone", ["Asia/Baku", "America/Los_Angeles", "Asia/Shanghai",
-                                      "Pacific/Kiritimati", "America/Santiago", "UTC"])
+@pytest.mark.parametrize(
+    "timezone",
+    [
+        "Asia/Baku",
+        "America/Los_Angeles",
+        "Asia/Shanghai",
+        "Pacific/Kiritimati",
+        "America/Santiago",
+        "UTC",
+    ],
+)
 def test_never_at_night_in_any_zone(timezone):
     for month in range(1, 13):
         for r in schedule.plan(dt.date(2026, month, 15), timezone, LONG_AGO):

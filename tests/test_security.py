@@ -61,8 +61,9 @@ def request_type(client, name, base_url="http://localhost", extra=None):
     method, url, request_headers, status = RESPONSE_TYPES[name]
     if url == "ASSET":
         url = hashed_asset(client)
-    response = fetch(client, method, url, base_url=base_url,
-                     headers={**request_headers, **(extra or {})})
+    response = fetch(
+        client, method, url, base_url=base_url, headers={**request_headers, **(extra or {})}
+    )
     assert response.status_code in ({301, 302} if "redirect" in name else {status})
     return response
 
@@ -73,7 +74,6 @@ def test_every_response_type_has_the_security_headers(site, name):
     for header, value in headers.SECURITY_HEADERS.items():
         assert response.headers.get(header) == value, header
     assert "Strict-Transport-Security" not in response.headers  # plain http
-
 
 
 @pytest.mark.parametrize("name", RESPONSE_TYPES)
@@ -108,14 +108,21 @@ def _hello(environ, start_response):
     return [b"hi"]
 
 
-@pytest.mark.parametrize(("proxies", "environ", "hsts"), [
-    (0, {}, False),
-    (0, {"wsgi.url_scheme": "https"}, True),
-    (0, {"HTTP_X_FORWARDED_PROTO": "https"}, False),
-    (1, {"HTTP_X_FORWARDED_PROTO": "https"}, True),
-    (1, {"HTTP_X_FORWARDED_PROTO": "https, http"}, False),  # the client said https, not the proxy
-    (1, {"wsgi.url_scheme": "https", "HTTP_X_FORWARDED_PROTO": "http"}, False),
-])
+@pytest.mark.parametrize(
+    ("proxies", "environ", "hsts"),
+    [
+        (0, {}, False),
+        (0, {"wsgi.url_scheme": "https"}, True),
+        (0, {"HTTP_X_FORWARDED_PROTO": "https"}, False),
+        (1, {"HTTP_X_FORWARDED_PROTO": "https"}, True),
+        (
+            1,
+            {"HTTP_X_FORWARDED_PROTO": "https, http"},
+            False,
+        ),  # the client said https, not the proxy
+        (1, {"wsgi.url_scheme": "https", "HTTP_X_FORWARDED_PROTO": "http"}, False),
+    ],
+)
 def test_security_headers_middleware(proxies, environ, hsts):
     names = _wsgi_headers(headers.SecurityHeaders(_hello, trusted_proxies=proxies), **environ)
     assert names.count("Strict-Transport-Security") == (1 if hsts else 0)
@@ -158,6 +165,7 @@ def test_built_pages_need_nothing_the_csp_forbids(site):
 
 # --- _headers for static hosts ---------------------------------------------------------------
 
+
 def parse_headers_file(text: str) -> dict[str, dict[str, str]]:
     rules, current = {}, None
     for line in text.splitlines():
@@ -190,14 +198,16 @@ def test_headers_file_sends_what_the_app_sends(site):
 
 # --- the VAPID private key -------------------------------------------------------------------
 
+
 def secret_forms(key: keys.VapidKey) -> list[str]:
     """Every spelling of the private key that could leak: PEM, DER, raw scalar."""
     private = key.private
     scalar = private.private_numbers().private_value.to_bytes(32, "big")
     forms = [keys.b64url(scalar), base64.b64encode(scalar).decode().rstrip("="), scalar.hex()]
     for fmt in (serialization.PrivateFormat.PKCS8, serialization.PrivateFormat.TraditionalOpenSSL):
-        pem = private.private_bytes(serialization.Encoding.PEM, fmt,
-                                    serialization.NoEncryption()).decode()
+        pem = private.private_bytes(
+            serialization.Encoding.PEM, fmt, serialization.NoEncryption()
+        ).decode()
         body = [line for line in pem.splitlines() if line and not line.startswith("-----")]
         forms += ["".join(body), *body[:-1]]  # the last PEM line is short: may match by chance
     return forms
@@ -227,8 +237,9 @@ def test_key_never_in_a_response_or_log_line(app, reminders, push_service, runne
     seen = []
 
     def keep(response):
-        seen.append(f"{response.status} {dict(response.headers)} "
-                    f"{response.get_data(as_text=True)}")
+        seen.append(
+            f"{response.status} {dict(response.headers)} {response.get_data(as_text=True)}"
+        )
         return response
 
     day = (dt.date.today() + dt.timedelta(days=10)).isoformat()
@@ -241,8 +252,9 @@ def test_key_never_in_a_response_or_log_line(app, reminders, push_service, runne
     keep(reminders.move(plan, push_service.subscribe()))
     keep(client.post("/api/reminders", json={"bad": 1}))
     keep(client.get("/api/nope"))
-    due = max(dt.datetime.fromisoformat(r["due"].replace("Z", "+00:00"))
-              for r in plan["reminders"])
+    due = max(
+        dt.datetime.fromisoformat(r["due"].replace("Z", "+00:00")) for r in plan["reminders"]
+    )
     for reminder in plan["reminders"]:  # send each reminder when it is due
         when = dt.datetime.fromisoformat(reminder["due"].replace("Z", "+00:00"))
         result = runner.invoke(args=["reminders", "send", "--now", when.isoformat()])

@@ -63,6 +63,7 @@ def run_with(app, now, **changes):
 
 # --- end to end ------------------------------------------------------------------------------
 
+
 def test_due_reminder_is_delivered_signed_and_encrypted(client, runner, plan, push_service):
     output = send(runner, due(plan, "unbind"))
     [message] = push_service.delivered()
@@ -87,12 +88,15 @@ def test_each_reminder_is_sent_once(runner, plan, push_service, reminders):
     assert states(reminders, plan)["unbind"] == "sent"
 
 
-@pytest.mark.parametrize("kind, navigate, urgency", [
-    ("unbind", "/en/aftercare/", "normal"),
-    ("prepare", "/en/azercell/", "normal"),
-    ("close", "/en/azercell/clerk/", "high"),
-    ("verify", "/en/aftercare/", "normal"),
-])
+@pytest.mark.parametrize(
+    "kind, navigate, urgency",
+    [
+        ("unbind", "/en/aftercare/", "normal"),
+        ("prepare", "/en/azercell/", "normal"),
+        ("close", "/en/azercell/clerk/", "high"),
+        ("verify", "/en/aftercare/", "normal"),
+    ],
+)
 def test_each_reminder_links_its_page(runner, plan, push_service, kind, navigate, urgency):
     send(runner, due(plan, kind))
     message = push_service.delivered()[-1]
@@ -126,6 +130,7 @@ def test_many_subscriptions_are_sent_in_one_run(runner, reminders, push_service)
 
 # --- push service responses ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("status", [404, 410])
 def test_gone_subscription_is_deleted_with_its_plan(runner, plan, push_service, reminders, status):
     push_service.script(plan["sub"], status)
@@ -144,14 +149,16 @@ def test_429_is_retried_after_retry_after(runner, plan, push_service, reminders)
 
 
 def test_long_retry_after_is_rescheduled_not_waited(app, runner, plan, push_service):
-    retry_at = email.utils.format_datetime(dt.datetime.now(dt.UTC) + dt.timedelta(hours=1),
-                                           usegmt=True)
+    retry_at = email.utils.format_datetime(
+        dt.datetime.now(dt.UTC) + dt.timedelta(hours=1), usegmt=True
+    )
     push_service.script(plan["sub"], Answer(503, retry_after=retry_at))
     now = due(plan, "unbind")
     assert "rescheduled 1" in send(runner, now)
     with app.app_context():
         reminder = db.session.execute(
-            sa.select(models.Reminder).where(models.Reminder.kind == "unbind")).scalar_one()
+            sa.select(models.Reminder).where(models.Reminder.kind == "unbind")
+        ).scalar_one()
         assert reminder.state == "pending" and reminder.attempts == 1
         assert reminder.next_attempt_at >= now + dt.timedelta(minutes=55)
     assert "sent 1" in send(runner, now + dt.timedelta(hours=1))
@@ -193,12 +200,24 @@ def test_connection_refused_is_retried_then_failed(app, plan):
         s.bind(("127.0.0.1", 0))
         closed = f"http://127.0.0.1:{s.getsockname()[1]}"
     with app.app_context():
-        config = dataclasses.replace(push.settings(), services=(closed,), retry_base=0.01,
-                                     max_attempts=2)
+        config = dataclasses.replace(
+            push.settings(), services=(closed,), retry_base=0.01, max_attempts=2
+        )
         one = sender.Sender(key=push.vapid_key(), config=config)
-        item = queue.Due(1, "c", "unbind", due(plan, "unbind"), 0, plan["id"], "en", "nar", 1,
-                         f"{closed}/push/x", plan["sub"]["keys"]["p256dh"],
-                         plan["sub"]["keys"]["auth"])
+        item = queue.Due(
+            1,
+            "c",
+            "unbind",
+            due(plan, "unbind"),
+            0,
+            plan["id"],
+            "en",
+            "nar",
+            1,
+            f"{closed}/push/x",
+            plan["sub"]["keys"]["p256dh"],
+            plan["sub"]["keys"]["auth"],
+        )
 
         async def deliver():
             import aiohttp
@@ -225,6 +244,7 @@ def test_endpoint_no_longer_allowed_is_not_contacted(app, plan, push_service):
 
 # --- plan state ------------------------------------------------------------------------------
 
+
 def test_done_reminder_is_not_sent(runner, plan, push_service, reminders):
     reminders.done(plan, "unbind")
     send(runner, due(plan, "unbind"))
@@ -235,8 +255,12 @@ def test_stale_reminder_expires_instead_of_being_sent(runner, plan, push_service
     output = send(runner, due(plan, "close") + dt.timedelta(hours=9))
     assert "expired 3" in output  # unbind, prepare and close are all too late now
     assert push_service.messages == []
-    assert states(reminders, plan) == {"unbind": "expired", "prepare": "expired",
-                                       "close": "expired", "verify": "pending"}
+    assert states(reminders, plan) == {
+        "unbind": "expired",
+        "prepare": "expired",
+        "close": "expired",
+        "verify": "pending",
+    }
 
 
 def test_plans_are_deleted_a_few_days_after_the_last_reminder(runner, plan, reminders):
@@ -247,6 +271,7 @@ def test_plans_are_deleted_a_few_days_after_the_last_reminder(runner, plan, remi
 
 
 # --- claims ----------------------------------------------------------------------------------
+
 
 def test_claims_never_overlap_and_expire_after_the_lease(app, reminders):
     for _ in range(3):
@@ -271,8 +296,9 @@ def test_an_overtaken_sender_does_not_overwrite_the_new_claim(app, reminders):
         later = dt.datetime.now(dt.UTC) + dt.timedelta(days=30)
         lease = dt.timedelta(minutes=5)
         [old, *_] = queue.claim_due(later, limit=1, lease=lease)
-        [new] = queue.claim_due(later, limit=1, lease=lease,
-                                wall_now=dt.datetime.now(dt.UTC) + lease + MINUTE)
+        [new] = queue.claim_due(
+            later, limit=1, lease=lease, wall_now=dt.datetime.now(dt.UTC) + lease + MINUTE
+        )
         assert new.id == old.id
         queue.record([queue.Outcome(old, models.FAILED, 1)], later)
         assert db.session.get(models.Reminder, old.id).state == "pending"
@@ -282,6 +308,7 @@ def test_an_overtaken_sender_does_not_overwrite_the_new_claim(app, reminders):
 
 
 # --- parts -----------------------------------------------------------------------------------
+
 
 def test_vapid_header_is_signed_once_per_origin_while_valid(app):
     clock = [1_000_000.0]
@@ -294,10 +321,16 @@ def test_vapid_header_is_signed_once_per_origin_while_valid(app):
         assert one.vapid_header("https://fcm.googleapis.com") != a
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("120", 120.0), (None, None), ("", None), ("soon", None),
-    ("Thu, 01 Jan 1970 00:01:40 GMT", 40.0),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("120", 120.0),
+        (None, None),
+        ("", None),
+        ("soon", None),
+        ("Thu, 01 Jan 1970 00:01:40 GMT", 40.0),
+    ],
+)
 def test_retry_after_parsing(value, expected):
     assert sender.retry_after_seconds(value, now=60.0) == expected
 
@@ -333,9 +366,14 @@ def test_notifications_are_in_each_language_and_its_direction(app, locale):
 def test_every_payload_is_under_3_kb(app, locale, operator):
     with app.app_context():
         for kind in ("unbind", "prepare", "close", "verify"):
-            data = messages.payload(kind=kind, operator=operator, locale=locale,
-                                    plan_id="x" * 22, due=dt.datetime.now(dt.UTC),
-                                    public_url="https://simexit.example")
+            data = messages.payload(
+                kind=kind,
+                operator=operator,
+                locale=locale,
+                plan_id="x" * 22,
+                due=dt.datetime.now(dt.UTC),
+                public_url="https://simexit.example",
+            )
             assert len(data) < messages.MAX_PAYLOAD_BYTES
             assert json.loads(data)["web_push"] == 8030
 

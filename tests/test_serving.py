@@ -38,8 +38,10 @@ def asset_url(client, kind):
 def test_hashed_assets_are_cached_for_a_year(served, kind):
     response = fetch(served, asset_url(served, kind))
     assert response.status_code == 200
-    assert response.headers["Cache-Control"] == "max-age=315360000, public, immutable" or \
-        "immutable" in response.headers["Cache-Control"]
+    assert (
+        response.headers["Cache-Control"] == "max-age=315360000, public, immutable"
+        or "immutable" in response.headers["Cache-Control"]
+    )
 
 
 @pytest.mark.parametrize("url", ["/en/", "/zh-hans/faq/", "/sw.js", "/en/manifest.webmanifest"])
@@ -61,21 +63,24 @@ def test_precompressed_files_are_served(served):
     assert response.headers["Content-Encoding"] == "gzip"
 
 
-@pytest.mark.parametrize(("accept", "target"), [
-    ("zh-CN,zh;q=0.9,en;q=0.8", "/zh-hans/"),
-    ("zh-Hans", "/zh-hans/"),
-    ("en-GB,en;q=0.9", "/en/"),
-    ("de-DE,fr;q=0.8", "/en/"),
-    ("ru-RU,ru;q=0.9,en;q=0.5", "/ru/"),
-    ("az-AZ", "/az/"),
-    ("az-Latn-AZ,ru;q=0.5", "/az/"),
-    ("zh-TW", "/zh-hans/"),
-    ("tr-TR,tr;q=0.9", "/tr/"),
-    ("ar-EG,ar;q=0.9,en;q=0.8", "/ar/"),
-    ("fa-IR", "/fa/"),
-    ("prs-AF", "/fa/"),
-    ("", "/en/"),
-])
+@pytest.mark.parametrize(
+    ("accept", "target"),
+    [
+        ("zh-CN,zh;q=0.9,en;q=0.8", "/zh-hans/"),
+        ("zh-Hans", "/zh-hans/"),
+        ("en-GB,en;q=0.9", "/en/"),
+        ("de-DE,fr;q=0.8", "/en/"),
+        ("ru-RU,ru;q=0.9,en;q=0.5", "/ru/"),
+        ("az-AZ", "/az/"),
+        ("az-Latn-AZ,ru;q=0.5", "/az/"),
+        ("zh-TW", "/zh-hans/"),
+        ("tr-TR,tr;q=0.9", "/tr/"),
+        ("ar-EG,ar;q=0.9,en;q=0.8", "/ar/"),
+        ("fa-IR", "/fa/"),
+        ("prs-AF", "/fa/"),
+        ("", "/en/"),
+    ],
+)
 def test_root_redirects_to_the_best_language(served, accept, target):
     response = fetch(served, "/", headers={"Accept-Language": accept} if accept else {})
     assert response.status_code == 302
@@ -93,9 +98,14 @@ def test_unknown_language_is_not_found(served):
     assert fetch(served, "/xx/").status_code == 404
 
 
-@pytest.mark.parametrize(("url", "lang", "title"), [("/nope/", "en", "Page not found"),
-                                                    ("/en/nope/", "en", "Page not found"),
-                                                    ("/ru/nope/", "ru", None)])
+@pytest.mark.parametrize(
+    ("url", "lang", "title"),
+    [
+        ("/nope/", "en", "Page not found"),
+        ("/en/nope/", "en", "Page not found"),
+        ("/ru/nope/", "ru", None),
+    ],
+)
 def test_unknown_pages_get_our_not_found_page(served, url, lang, title):
     response = fetch(served, url, headers={"Accept": "text/html"})
     assert response.status_code == 404
@@ -110,8 +120,19 @@ def test_api_errors_stay_json(served):
     assert response.status_code == 404 and response.is_json
 
 
-@pytest.mark.parametrize("url", ["/en/", "/sw.js", "/en/manifest.webmanifest", "/favicon.ico",
-                                 "css", "js", "/api/push/key", "/nope/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/en/",
+        "/sw.js",
+        "/en/manifest.webmanifest",
+        "/favicon.ico",
+        "css",
+        "js",
+        "/api/push/key",
+        "/nope/",
+    ],
+)
 def test_no_cross_origin_access_is_granted(served, url):
     """No other site reads our files (WhiteNoise would send ``*`` on every one by default)."""
     if url in ("css", "js"):
@@ -125,6 +146,17 @@ def test_a_static_file_has_exactly_its_headers(served, kind):
     """Caching, validators, type, compression and the security headers: nothing more or less."""
     response = fetch(served, asset_url(served, kind), headers={"Accept-Encoding": "gzip"})
     assert set(response.headers.keys()) == {
-        "Content-Type", "Content-Length", "Content-Encoding", "Vary", "Cache-Control",
-        "Last-Modified", "ETag", "Content-Security-Policy", "X-Content-Type-Options",
-        "Referrer-Policy", "Permissions-Policy", "Cross-Origin-Opener-Policy", "X-Frame-Options"}
+        "Content-Type",
+        "Content-Length",
+        "Content-Encoding",
+        "Vary",
+        "Cache-Control",
+        "Last-Modified",
+        "ETag",
+        "Content-Security-Policy",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Permissions-Policy",
+        "Cross-Origin-Opener-Policy",
+        "X-Frame-Options",
+    }

@@ -18,8 +18,14 @@ START = os.path.join(REPO_ROOT, "scripts", "start.sh")
 
 
 def start(port: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["bash", START], env={**os.environ, "PORT": port}, cwd=REPO_ROOT,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        ["bash", START],
+        env={**os.environ, "PORT": port},
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_a_busy_port_is_one_line_and_a_failure():
@@ -31,7 +37,8 @@ def test_a_busy_port_is_one_line_and_a_failure():
     assert result.returncode == 1
     assert result.stdout == ""  # nothing claimed to be served, nothing started
     assert result.stderr.strip().splitlines() == [
-        f"start.sh: port {port} is already in use; stop what uses it or set PORT"]
+        f"start.sh: port {port} is already in use; stop what uses it or set PORT"
+    ]
 
 
 @pytest.mark.parametrize("port", ["http", "80a", "-1"])

@@ -29,8 +29,13 @@ MAX_ENDPOINT_LENGTH = 2048
 MAX_TIMEZONE_LENGTH = 64
 #: A PushSubscription as ``PushSubscription.toJSON()`` gives it.
 SUBSCRIPTION_FIELDS = {"endpoint": True, "expirationTime": False, "keys": True}
-PLAN_FIELDS = {"subscription": True, "locale": True, "operator": True, "date": True,
-               "timezone": True}
+PLAN_FIELDS = {
+    "subscription": True,
+    "locale": True,
+    "operator": True,
+    "date": True,
+    "timezone": True,
+}
 PREVIEW_FIELDS = {"operator": True, "date": True, "timezone": True}
 
 
@@ -51,6 +56,7 @@ def no_store(response: Response) -> Response:
 
 
 # --- validation ------------------------------------------------------------------------------
+
 
 def _check_fields(obj: dict, spec: dict[str, bool], where: str) -> None:
     unknown = sorted(set(obj) - set(spec))
@@ -97,8 +103,9 @@ def subscription(data: object) -> dict:
     if not push.settings().allows(endpoint):
         raise Invalid("subscription.endpoint is not a known push service")
     expiration = data.get("expirationTime")
-    if expiration is not None and (isinstance(expiration, bool)
-                                   or not isinstance(expiration, int | float) or expiration < 0):
+    if expiration is not None and (
+        isinstance(expiration, bool) or not isinstance(expiration, int | float) or expiration < 0
+    ):
         raise Invalid("subscription.expirationTime must be null or a number")
     key_data = data["keys"]
     if not isinstance(key_data, dict):
@@ -154,8 +161,11 @@ def _authorized_plan(plan_id: str) -> Plan:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     # Ids are base64url: anything else is unknown without a query (NUL fails on PostgreSQL).
     well_formed = len(plan_id) <= 32 and B64URL_RE.fullmatch(plan_id)
-    plan = plans.get_plan(plan_id, token.strip()) \
-        if scheme.lower() == "bearer" and well_formed else None
+    plan = (
+        plans.get_plan(plan_id, token.strip())
+        if scheme.lower() == "bearer" and well_formed
+        else None
+    )
     if plan is None:
         abort(404)
     return plan
@@ -163,28 +173,40 @@ def _authorized_plan(plan_id: str) -> Plan:
 
 # --- representation --------------------------------------------------------------------------
 
+
 def _utc(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def working_day_json(day: dt.date) -> dict:
     check = schedule.working_day(day)
-    return {"ok": check.ok, "reason": check.reason, "holiday": check.holiday,
-            "suggested": check.suggested.isoformat() if check.suggested else None}
+    return {
+        "ok": check.ok,
+        "reason": check.reason,
+        "holiday": check.holiday,
+        "suggested": check.suggested.isoformat() if check.suggested else None,
+    }
 
 
 def plan_json(plan: Plan, token: str | None = None) -> dict:
-    data = {"id": plan.id, "operator": plan.operator, "date": plan.day.isoformat(),
-            "timezone": plan.timezone, "locale": plan.locale,
-            "reminders": [{"kind": r.kind, "due": _utc(r.due_at), "state": r.state}
-                          for r in plan.reminders],
-            "working_day": working_day_json(plan.day)}
+    data = {
+        "id": plan.id,
+        "operator": plan.operator,
+        "date": plan.day.isoformat(),
+        "timezone": plan.timezone,
+        "locale": plan.locale,
+        "reminders": [
+            {"kind": r.kind, "due": _utc(r.due_at), "state": r.state} for r in plan.reminders
+        ],
+        "working_day": working_day_json(plan.day),
+    }
     if token is not None:
         data["token"] = token
     return data
 
 
 # --- views -----------------------------------------------------------------------------------
+
 
 @bp.get("/push/key")
 def push_key() -> Response:
@@ -198,9 +220,13 @@ def plan_preview() -> Response:
     args = request.args.to_dict()
     _check_fields(args, PREVIEW_FIELDS, "")
     operator, day, timezone, reminders = plan_choice(args, utcnow())
-    return jsonify(operator=operator, date=day.isoformat(), timezone=timezone,
-                   reminders=[{"kind": r.kind, "due": _utc(r.due)} for r in reminders],
-                   working_day=working_day_json(day))
+    return jsonify(
+        operator=operator,
+        date=day.isoformat(),
+        timezone=timezone,
+        reminders=[{"kind": r.kind, "due": _utc(r.due)} for r in reminders],
+        working_day=working_day_json(day),
+    )
 
 
 @bp.post("/reminders")
@@ -214,8 +240,15 @@ def create_reminders() -> Response:
     if locale not in LOCALES:
         raise Invalid(f"unknown locale (known: {', '.join(LOCALES)})")
     operator, day, timezone, reminders = plan_choice(data, now)
-    plan, token = plans.create_plan(sub, locale=locale, operator=operator, day=day,
-                                    timezone=timezone, reminders=reminders, now=now)
+    plan, token = plans.create_plan(
+        sub,
+        locale=locale,
+        operator=operator,
+        day=day,
+        timezone=timezone,
+        reminders=reminders,
+        now=now,
+    )
     response = jsonify(plan_json(plan, token))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_reminders", plan_id=plan.id)

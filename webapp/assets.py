@@ -87,8 +87,11 @@ def url(name: str) -> str:
     building = current_app.extensions.get("simexit_assets") if current_app else None
     if building is not None:
         return building[name].url
-    stamp = max(os.stat(os.path.join(root, f)).st_mtime_ns
-                for root, _, files in os.walk(STATIC_DIR) for f in files)
+    stamp = max(
+        os.stat(os.path.join(root, f)).st_mtime_ns
+        for root, _, files in os.walk(STATIC_DIR)
+        for f in files
+    )
     cached = _cache.get(STATIC_DIR)
     if cached is None or cached[0] != stamp:
         cached = _cache[STATIC_DIR] = (stamp, collect())

@@ -28,8 +28,14 @@ from . import REPO_ROOT, assets, catalogs, content, headers, i18n, numbers, page
 SOURCE_DIRS = ("webapp", "static", "translations")
 FINGERPRINT_FILE = ".simexit-build"
 #: Precached for every language: what any page needs to render offline.
-SHARED_ASSETS = ("app.css", "app.js", "print.css", "icons/icon-192.png", "icons/badge-72.png",
-                 "icons/favicon.svg")
+SHARED_ASSETS = (
+    "app.css",
+    "app.js",
+    "print.css",
+    "icons/icon-192.png",
+    "icons/badge-72.png",
+    "icons/favicon.svg",
+)
 
 
 def fingerprint(public_url: str = "") -> str:
@@ -85,8 +91,11 @@ def render_page(app: Flask, url: str) -> str:
 def web_manifest(lang_code: str, asset_map: dict[str, assets.Asset]) -> dict:
     """The web app manifest of one language (its name and shortcuts translated)."""
     icon = lambda name, size, purpose="any": {  # noqa: E731
-        "src": asset_map[f"icons/{name}"].url, "sizes": size, "type": "image/png",
-        "purpose": purpose}
+        "src": asset_map[f"icons/{name}"].url,
+        "sizes": size,
+        "type": "image/png",
+        "purpose": purpose,
+    }
     c = pages.site_content()
     return {
         "id": f"/{lang_code}/",
@@ -94,7 +103,8 @@ def web_manifest(lang_code: str, asset_map: dict[str, assets.Asset]) -> dict:
         "short_name": gettext("SIM Exit"),
         "description": gettext(
             "Step by step, offline: close an Azercell, Bakcell or Nar number without "
-            "losing access to your bank and apps."),
+            "losing access to your bank and apps."
+        ),
         "lang": i18n.HTML_LANG[lang_code],
         "dir": i18n.text_direction(lang_code),
         "start_url": f"/{lang_code}/",
@@ -102,15 +112,29 @@ def web_manifest(lang_code: str, asset_map: dict[str, assets.Asset]) -> dict:
         "display": "standalone",
         "theme_color": "#0b5a55",
         "background_color": "#ffffff",
-        "icons": [icon("icon-192.png", "192x192"), icon("icon-512.png", "512x512"),
-                  icon("icon-maskable-512.png", "512x512", "maskable")],
-        "screenshots": [{"src": asset_map["icons/screenshot-narrow.png"].url, "sizes": "540x1170",
-                         "type": "image/png", "form_factor": "narrow",
-                         "label": gettext("The step-by-step guide for one operator")}],
-        "shortcuts": [{"name": gettext("%(operator)s guide", operator=c.operators[op].name),
-                       "short_name": c.operators[op].name,
-                       "url": f"/{lang_code}/{op}/",
-                       "icons": [icon("icon-192.png", "192x192")]} for op in content.OPERATORS],
+        "icons": [
+            icon("icon-192.png", "192x192"),
+            icon("icon-512.png", "512x512"),
+            icon("icon-maskable-512.png", "512x512", "maskable"),
+        ],
+        "screenshots": [
+            {
+                "src": asset_map["icons/screenshot-narrow.png"].url,
+                "sizes": "540x1170",
+                "type": "image/png",
+                "form_factor": "narrow",
+                "label": gettext("The step-by-step guide for one operator"),
+            }
+        ],
+        "shortcuts": [
+            {
+                "name": gettext("%(operator)s guide", operator=c.operators[op].name),
+                "short_name": c.operators[op].name,
+                "url": f"/{lang_code}/{op}/",
+                "icons": [icon("icon-192.png", "192x192")],
+            }
+            for op in content.OPERATORS
+        ],
     }
 
 
@@ -153,8 +177,9 @@ def _render_into(app: Flask, out: str, asset_map: dict[str, assets.Asset]) -> di
                 html = render_page(app, url)
                 _write(out, url, html)
                 entries.append({"url": url, "revision": _revision(html)})
-            manifest = json.dumps(web_manifest(lang_code, asset_map), ensure_ascii=False,
-                                  indent=1) + "\n"
+            manifest = (
+                json.dumps(web_manifest(lang_code, asset_map), ensure_ascii=False, indent=1) + "\n"
+            )
             url = f"/{lang_code}/manifest.webmanifest"
             _write(out, url, manifest)
             entries.append({"url": url, "revision": _revision(manifest)})
@@ -231,8 +256,13 @@ def ensure_built(app: Flask) -> None:
 
 @click.command("build")
 @with_appcontext
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
-              help="Output folder (default: BUILD_DIR, ./build).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Output folder (default: BUILD_DIR, ./build).",
+)
 def build_command(out_dir: str | None) -> None:
     """Render every page of every language into a static site."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # the real Flask

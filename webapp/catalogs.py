@@ -20,10 +20,24 @@ from . import REPO_ROOT
 from .i18n import LANGUAGES, TRANSLATIONS_DIR
 
 POT_FILE = os.path.join(TRANSLATIONS_DIR, "messages.pot")
-EXTRACT_ARGS = ["-F", os.path.join(REPO_ROOT, "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
-                "-k", "fact_text", "-k", "N_",
-                "--add-comments=TRANSLATORS:", "--add-location=file", "--sort-by-file",
-                "--project=SIM Exit", "--copyright-holder=SIM Exit", "--no-wrap"]
+EXTRACT_ARGS = [
+    "-F",
+    os.path.join(REPO_ROOT, "babel.cfg"),
+    "-k",
+    "_l",
+    "-k",
+    "lazy_gettext",
+    "-k",
+    "fact_text",
+    "-k",
+    "N_",
+    "--add-comments=TRANSLATORS:",
+    "--add-location=file",
+    "--sort-by-file",
+    "--project=SIM Exit",
+    "--copyright-holder=SIM Exit",
+    "--no-wrap",
+]
 #: Locales with a catalog: every language except the source language.
 CATALOG_LOCALES = tuple(locale for locale in LANGUAGES.values() if locale != "en")
 
@@ -49,8 +63,9 @@ def compile_all() -> list[str]:
 
 
 def pybabel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True,
-                   cwd=REPO_ROOT)
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=REPO_ROOT
+    )
 
 
 @click.group("translate")
@@ -68,8 +83,9 @@ def extract() -> None:
 def update() -> None:
     """Extract, then merge messages.pot into every catalog."""
     pybabel("extract", *EXTRACT_ARGS, "-o", POT_FILE, ".")
-    pybabel("update", "-i", POT_FILE, "-d", TRANSLATIONS_DIR, "--no-wrap",
-            "--ignore-pot-creation-date")
+    pybabel(
+        "update", "-i", POT_FILE, "-d", TRANSLATIONS_DIR, "--no-wrap", "--ignore-pot-creation-date"
+    )
 
 
 @translate.command()

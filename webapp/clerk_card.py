@@ -26,19 +26,27 @@ COUNTER_LOCALES = ("az", "ru")
 
 #: TRANSLATORS: shown to shop staff; polite questions and requests, as said at a counter.
 TERMINATE_LINES = (
-    N_("Hello. Could you please terminate my contract and cancel this number for good, not "
-       "only block the line?"),
+    N_(
+        "Hello. Could you please terminate my contract and cancel this number for good, not "
+        "only block the line?"
+    ),
     N_("Here is my passport, and my registration card or residence permit if I have one."),
-    N_("What will happen to the remaining balance? Can it be moved to another %(operator)s "
-       "number?"),
-    N_("Could you give me a written confirmation that the contract is terminated and the "
-       "number is cancelled? A text message is fine too. Thank you."),
+    N_(
+        "What will happen to the remaining balance? Can it be moved to another %(operator)s "
+        "number?"
+    ),
+    N_(
+        "Could you give me a written confirmation that the contract is terminated and the "
+        "number is cancelled? A text message is fine too. Thank you."
+    ),
 )
 #: TRANSLATORS: shown to shop staff; polite questions, as asked in the street or in a shop.
 #: The first is for a shop that sends the traveller elsewhere (a kiosk that only sells SIMs).
 OFFICE_LINES = (
-    N_("If my contract cannot be terminated here, could you please tell me which %(operator)s "
-       "office can do it?"),
+    N_(
+        "If my contract cannot be terminated here, could you please tell me which %(operator)s "
+        "office can do it?"
+    ),
     N_("Excuse me, where is the nearest %(operator)s office where I can cancel my number?"),
     N_("Could you write down the address or show it to me on a map, please?"),
 )
@@ -47,8 +55,11 @@ OFFICE_LINES = (
 #: TRANSLATORS: shown to shop staff above the number, in large digits.
 PRODUCTS = (
     ("sim", N_("SIM card"), N_("The number to cancel — SIM card")),
-    ("data", N_("Data card (internet only)"),
-     N_("The number to cancel — data card (a SIM card for mobile internet only)")),
+    (
+        "data",
+        N_("Data card (internet only)"),
+        N_("The number to cancel — data card (a SIM card for mobile internet only)"),
+    ),
     ("esim", N_("eSIM"), N_("The number to cancel — eSIM")),
 )
 
@@ -85,14 +96,21 @@ def _line(message: str, operator: str, own_locale: str) -> Line:
 def cards(operator: str, own_locale: str) -> tuple[Card, ...]:
     """Both cards for one operator, rendered for a reader of ``own_locale``."""
     return (
-        Card("terminate", gettext("At the counter"),
-             tuple(_line(m, operator, own_locale) for m in TERMINATE_LINES)),
-        Card("office", gettext("Finding an office"),
-             tuple(_line(m, operator, own_locale) for m in OFFICE_LINES)),
+        Card(
+            "terminate",
+            gettext("At the counter"),
+            tuple(_line(m, operator, own_locale) for m in TERMINATE_LINES),
+        ),
+        Card(
+            "office",
+            gettext("Finding an office"),
+            tuple(_line(m, operator, own_locale) for m in OFFICE_LINES),
+        ),
     )
 
 
 def products(own_locale: str) -> tuple[Product, ...]:
     """The choices of the number form, each with its label for the card."""
-    return tuple(Product(id, gettext(name), _line(label, "", own_locale))
-                 for id, name, label in PRODUCTS)
+    return tuple(
+        Product(id, gettext(name), _line(label, "", own_locale)) for id, name, label in PRODUCTS
+    )

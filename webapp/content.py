@@ -213,7 +213,9 @@ class _Reader:
             return SourceDate(value, "day")
         match = PARTIAL_DATE_RE.match(value) if isinstance(value, str) else None
         if not match or not 1 <= int(match.group(2) or 1) <= 12:
-            self.fail(name, f"{value!r} is not a date (YYYY-MM-DD unquoted, or \"YYYY-MM\" or \"YYYY\")")
+            self.fail(
+                name, f'{value!r} is not a date (YYYY-MM-DD unquoted, or "YYYY-MM" or "YYYY")'
+            )
         year, month = int(match.group(1)), match.group(2)
         return SourceDate(dt.date(year, int(month or 1), 1), "month" if month else "year")
 
@@ -232,7 +234,12 @@ class _Reader:
     def tables(self, name: str, *, required: bool = False) -> list:
         value = self.table.get(name, [])
         if not isinstance(value, list) or (required and not value):
-            self.fail(name, "must be a non-empty array of tables" if required else "must be an array of tables")
+            self.fail(
+                name,
+                "must be a non-empty array of tables"
+                if required
+                else "must be an array of tables",
+            )
         return value
 
 
@@ -255,8 +262,20 @@ def _facts(path: str) -> dict[str, Fact]:
     facts: dict[str, Fact] = {}
     for index, table in enumerate(top.tables("fact", required=True)):
         r = _Reader(path, _entry("fact", index, table), table)
-        r.check_keys({"id", "label", "status", "value", "kind", "note", "source", "source_date",
-                      "verified", "confidence"})
+        r.check_keys(
+            {
+                "id",
+                "label",
+                "status",
+                "value",
+                "kind",
+                "note",
+                "source",
+                "source_date",
+                "verified",
+                "confidence",
+            }
+        )
         fact_id = r.ident("id")
         if fact_id in facts:
             r.fail("id", "duplicate id")
@@ -281,7 +300,9 @@ def _facts(path: str) -> dict[str, Fact]:
     return facts
 
 
-def _fact_refs(r: _Reader, name: str, facts: dict[str, Fact], texts: list[str | None]) -> tuple[str, ...]:
+def _fact_refs(
+    r: _Reader, name: str, facts: dict[str, Fact], texts: list[str | None]
+) -> tuple[str, ...]:
     """The facts a step lists, plus every ``{fact:ID}`` its texts use, each checked.
 
     A fact only mentioned (``{fact:ID:text}``) is not listed: its sources box would offer
@@ -314,13 +335,24 @@ def _step(path: str, index: int, table, facts) -> Step:
     r = _Reader(path, _entry("step", index, table), table)
     r.check_keys({"id", "title", "body", "items", "tip", "facts", "option"})
     step_id = r.ident("id")
-    title, body, items, tip = r.text("title"), r.text("body", required=False), r.texts("items"), r.text("tip", required=False)
-    options = tuple(
-        _option(path, step_id, i, t, facts) for i, t in enumerate(r.tables("option"))
+    title, body, items, tip = (
+        r.text("title"),
+        r.text("body", required=False),
+        r.texts("items"),
+        r.text("tip", required=False),
     )
+    options = tuple(_option(path, step_id, i, t, facts) for i, t in enumerate(r.tables("option")))
     if len({o.id for o in options}) != len(options):
         r.fail("option", "duplicate option id")
-    return Step(step_id, title, body, items, tip, _fact_refs(r, "facts", facts, [title, body, tip, *items]), options)
+    return Step(
+        step_id,
+        title,
+        body,
+        items,
+        tip,
+        _fact_refs(r, "facts", facts, [title, body, tip, *items]),
+        options,
+    )
 
 
 def _question(path: str, index: int, table, facts) -> Question:
@@ -328,7 +360,9 @@ def _question(path: str, index: int, table, facts) -> Question:
     r.check_keys({"id", "question", "answer", "items", "facts"})
     qid = r.ident("id")
     question, answer, items = r.text("question"), r.text("answer"), r.texts("items")
-    return Question(qid, question, answer, items, _fact_refs(r, "facts", facts, [question, answer, *items]))
+    return Question(
+        qid, question, answer, items, _fact_refs(r, "facts", facts, [question, answer, *items])
+    )
 
 
 #: How many lines an operator guide's short way has: before, where, bring, ask, keep.
@@ -354,7 +388,9 @@ def _short_way(path: str, r: _Reader, steps: tuple[Step, ...], facts) -> tuple[S
             if ref not in facts:
                 line.fail("text", f"placeholder {{fact:{ref}}} names an unknown fact")
             if not mention:  # the line is a link: a number in it must not be one too
-                line.fail("text", f"write {{fact:{ref}:text}}: a short-way line only mentions facts")
+                line.fail(
+                    "text", f"write {{fact:{ref}:text}}: a short-way line only mentions facts"
+                )
         lines.append(ShortLine(step, text))
     return tuple(lines)
 
@@ -387,8 +423,9 @@ def _guide(path: str, expected_id: str, facts: dict[str, Fact], *, operator: boo
         short_way = _short_way(path, r, steps, facts)
     else:
         name, title = None, r.text("title")
-    return Guide(guide_id, title, r.text("summary"), steps, questions, name, hotline, prefixes,
-                 short_way)
+    return Guide(
+        guide_id, title, r.text("summary"), steps, questions, name, hotline, prefixes, short_way
+    )
 
 
 def load(content_dir: str = CONTENT_DIR) -> Content:
@@ -404,8 +441,12 @@ def load(content_dir: str = CONTENT_DIR) -> Content:
         for name in sorted(os.listdir(op_dir)):
             stem, ext = os.path.splitext(name)
             if ext == ".toml" and stem not in OPERATORS:
-                raise ContentError(os.path.join(op_dir, name), "(file)", "id",
-                                   f"unknown operator {stem!r} (known: {', '.join(OPERATORS)})")
+                raise ContentError(
+                    os.path.join(op_dir, name),
+                    "(file)",
+                    "id",
+                    f"unknown operator {stem!r} (known: {', '.join(OPERATORS)})",
+                )
     for op in OPERATORS:
         path = os.path.join(op_dir, f"{op}.toml")
         operators[op] = _guide(path, op, facts, operator=True)
@@ -421,12 +462,26 @@ def translatable_strings(data: dict):
 
     Used by the Babel extractor, so translators see content and templates in one catalog.
     """
-    keys = {"title", "summary", "body", "items", "label", "note", "question", "answer", "can",
-            "cannot", "unknown", "tip", "text"}
+    keys = {
+        "title",
+        "summary",
+        "body",
+        "items",
+        "label",
+        "note",
+        "question",
+        "answer",
+        "can",
+        "cannot",
+        "unknown",
+        "tip",
+        "text",
+    }
 
     def is_text(value) -> bool:
         return isinstance(value, str) or (
-            isinstance(value, list) and all(isinstance(v, str) for v in value))
+            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        )
 
     def walk(node, trail):
         if isinstance(node, dict):

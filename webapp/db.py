@@ -84,7 +84,7 @@ def database_url(app: Flask) -> str:
         # without a driver means psycopg 3 (our dependency), not SQLAlchemy's default psycopg2.
         for prefix in ("postgres://", "postgresql://"):
             if url.startswith(prefix):
-                return "postgresql+psycopg://" + url[len(prefix):]
+                return "postgresql+psycopg://" + url[len(prefix) :]
         return url
     return "sqlite:///" + os.path.join(app.instance_path, "simexit.sqlite3")
 
@@ -115,8 +115,9 @@ def init_app(app: Flask) -> None:
     if url.startswith("sqlite"):
         options.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT)
     elif url.startswith("postgresql"):
-        options.setdefault("connect_args", {}).setdefault("connect_timeout",
-                                                          POSTGRES_CONNECT_TIMEOUT)
+        options.setdefault("connect_args", {}).setdefault(
+            "connect_timeout", POSTGRES_CONNECT_TIMEOUT
+        )
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     with app.app_context():

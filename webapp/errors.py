@@ -28,11 +28,13 @@ def error_code(status: int) -> str:
     return HTTP_STATUS_CODES.get(status, "error").lower().replace(" ", "_").replace("-", "_")
 
 
-def error_response(status: int, message: str | None = None, *, code: str | None = None
-                   ) -> Response:
+def error_response(
+    status: int, message: str | None = None, *, code: str | None = None
+) -> Response:
     """A JSON error response with the one shape the API uses."""
-    response = jsonify(error=code or error_code(status),
-                       message=message or HTTP_STATUS_CODES.get(status, "Error"))
+    response = jsonify(
+        error=code or error_code(status), message=message or HTTP_STATUS_CODES.get(status, "Error")
+    )
     response.status_code = status
     return response
 
@@ -67,8 +69,9 @@ def handle_http_exception(e: HTTPException) -> ResponseReturnValue:
 
 def handle_database_unavailable(e: Exception) -> ResponseReturnValue:
     """503 with ``Retry-After`` for a database that cannot be reached (``UNAVAILABLE_ERRORS``)."""
-    current_app.logger.warning("%s %s: database unavailable (%s)", request.method, request.path,
-                               db.describe(e))
+    current_app.logger.warning(
+        "%s %s: database unavailable (%s)", request.method, request.path, db.describe(e)
+    )
     message = "the database is unavailable for a moment: try again shortly"
     response: WerkzeugResponse
     if wants_json_response():

@@ -23,20 +23,22 @@ if TYPE_CHECKING:
 from . import i18n
 
 #: No inline script or style anywhere, nothing from another origin.
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "manifest-src 'self'",
-    "worker-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "manifest-src 'self'",
+        "worker-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 SECURITY_HEADERS: dict[str, str] = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -89,6 +91,7 @@ def static_host_headers() -> str:
 
     Static hosts that read ``_headers`` serve https only, so HSTS is always right there.
     """
+
     def block(path: str, headers: dict[str, str]) -> list[str]:
         return [path] + [f"  {name}: {value}" for name, value in headers.items()] + [""]
 
@@ -112,8 +115,11 @@ def static_host_redirects() -> str:
         if code == i18n.DEFAULT_LANG:
             continue
         primary = tag.split("-")[0].lower()
-        aliases = [alias for alias, target in i18n.TAG_ALIASES.items()
-                   if target == code and "-" not in alias and alias != primary]
+        aliases = [
+            alias
+            for alias, target in i18n.TAG_ALIASES.items()
+            if target == code and "-" not in alias and alias != primary
+        ]
         lines.append(f"/  /{code}/  302  Language={','.join([primary, *aliases])}")
     lines.append(f"/  /{i18n.DEFAULT_LANG}/  302")
     return "\n".join(lines) + "\n"
@@ -139,20 +145,25 @@ class SecurityHeaders:
         self.trusted_proxies = trusted_proxies
         self._edge: WSGIApplication = self._add_headers
         if trusted_proxies:
-            self._edge = ProxyFix(self._add_headers, x_for=trusted_proxies,
-                                  x_proto=trusted_proxies, x_host=trusted_proxies,
-                                  x_port=trusted_proxies)
+            self._edge = ProxyFix(
+                self._add_headers,
+                x_for=trusted_proxies,
+                x_proto=trusted_proxies,
+                x_host=trusted_proxies,
+                x_port=trusted_proxies,
+            )
 
-    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse
-                 ) -> Iterable[bytes]:
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         return self._edge(environ, start_response)
 
-    def _add_headers(self, environ: WSGIEnvironment, start_response: StartResponse
-                     ) -> Iterable[bytes]:
+    def _add_headers(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
         extra = security_headers(https=is_https(environ))
 
-        def start_with_headers(status: str, headers: list[tuple[str, str]],
-                               exc_info: Any = None) -> Callable[[bytes], object]:
+        def start_with_headers(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Callable[[bytes], object]:
             present = {name.lower() for name, _ in headers}
             missing = [(k, v) for k, v in extra.items() if k.lower() not in present]
             return start_response(status, [*headers, *missing], exc_info)

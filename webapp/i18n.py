@@ -63,9 +63,14 @@ RTL: frozenset[str] = frozenset({"ar", "fa"})
 #: (``pes``) are written Persian in the same script and read our Persian pages with ease:
 #: the differences are of vocabulary, not of understanding, and English is further away.
 TAG_ALIASES: dict[str, str] = {
-    "zh": "zh-hans", "zh-cn": "zh-hans", "zh-sg": "zh-hans", "zh-tw": "zh-hans",
-    "zh-hk": "zh-hans", "zh-hant": "zh-hans",
-    "prs": "fa", "pes": "fa",
+    "zh": "zh-hans",
+    "zh-cn": "zh-hans",
+    "zh-sg": "zh-hans",
+    "zh-tw": "zh-hans",
+    "zh-hk": "zh-hans",
+    "zh-hant": "zh-hans",
+    "prs": "fa",
+    "pes": "fa",
 }
 
 #: Digits 0-9 of the CLDR numbering systems our languages use (Babel's

@@ -115,8 +115,9 @@ def init_app(app: Flask) -> None:
     app.before_request(check_origin)
     app.before_request(check_unsized_body)
     limits = Limiter(client_address, strategy="moving-window")
-    limits.shared_limit(lambda: current_app.config.get("RATELIMIT_API", DEFAULT_API_LIMIT),
-                        scope="api")(api.bp)
+    limits.shared_limit(
+        lambda: current_app.config.get("RATELIMIT_API", DEFAULT_API_LIMIT), scope="api"
+    )(api.bp)
     limits.shared_limit(
         lambda: current_app.config.get("RATELIMIT_CREATE", DEFAULT_CREATE_LIMIT),
         scope="api-create",

@@ -73,9 +73,11 @@ def carrier_names() -> dict[str, str]:
         code = f"{n:02d}"
         found = {_carrier_at(f"0{code}{digit}234567") for digit in "0123456789"} - {""}
         if len(found) > 1:
-            raise PrefixTableError(f"{LIBRARY} {library_version()} splits 0{code} between "
-                                   f"{', '.join(sorted(found))}: the finder cannot answer it "
-                                   "from two digits")
+            raise PrefixTableError(
+                f"{LIBRARY} {library_version()} splits 0{code} between "
+                f"{', '.join(sorted(found))}: the finder cannot answer it "
+                "from two digits"
+            )
         if found:
             names[code] = found.pop()
     return names
@@ -104,7 +106,8 @@ def prefix_table(facts: dict[str, Fact], operators: dict[str, Guide]) -> dict:
         else:
             raise PrefixTableError(
                 f"{LIBRARY} {library_version()} names an unknown carrier {name!r} for 0{code}: "
-                "add it to CARRIER_OPERATORS or NOT_COVERED in webapp/numbers.py")
+                "add it to CARRIER_OPERATORS or NOT_COVERED in webapp/numbers.py"
+            )
     return table
 
 

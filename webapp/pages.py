@@ -22,8 +22,10 @@ from .push import schedule
 bp = Blueprint("pages", __name__, url_prefix="/<lang_code>")
 
 #: The reminder plan's rules, for the page's calendar file (the server's plan uses the same).
-REMINDER_RULES = [{"kind": r.kind, "day_offset": r.day_offset, "time": r.local_time.strftime("%H:%M")}
-                  for r in schedule.RULES]
+REMINDER_RULES = [
+    {"kind": r.kind, "day_offset": r.day_offset, "time": r.local_time.strftime("%H:%M")}
+    for r in schedule.RULES
+]
 
 #: Pages of each language besides the operator guides and clerk cards, by endpoint.
 PAGES: tuple[str, ...] = ("index", "prepare", "aftercare", "faq", "finder", "sources", "offline")
@@ -67,8 +69,9 @@ def site_content() -> content.Content:
 @bp.route("/")
 def index():
     c = site_content()
-    return render_template("index.html", operators=list(c.operators.values()), sections=c.sections,
-                           page_id="index")
+    return render_template(
+        "index.html", operators=list(c.operators.values()), sections=c.sections, page_id="index"
+    )
 
 
 #: ``azercell|bakcell|nar``: the operators of the content, the only values the routes accept.
@@ -87,27 +90,36 @@ def clerk(operator):
     guide = c.operators[operator]
     locale = i18n.LANGUAGES[g.lang_code]
     prefixes = numbers.mobile_prefixes(c.facts, c.operators)
-    return render_template("clerk.html", operator=guide, page_id=f"{operator}-clerk",
-                           cards=clerk_card.cards(guide.name, locale),
-                           products=clerk_card.products(locale),
-                           mobile_prefixes=prefixes,
-                           mobile_prefix_list=", ".join("0" + p for p in prefixes),
-                           counter_locales=clerk_card.COUNTER_LOCALES)
+    return render_template(
+        "clerk.html",
+        operator=guide,
+        page_id=f"{operator}-clerk",
+        cards=clerk_card.cards(guide.name, locale),
+        products=clerk_card.products(locale),
+        mobile_prefixes=prefixes,
+        mobile_prefix_list=", ".join("0" + p for p in prefixes),
+        counter_locales=clerk_card.COUNTER_LOCALES,
+    )
 
 
 @bp.route("/finder/")
 def finder():
     c = site_content()
-    return render_template("finder.html", page_id="finder",
-                           table=numbers.prefix_table(c.facts, c.operators),
-                           library=numbers.LIBRARY, library_version=numbers.library_version())
+    return render_template(
+        "finder.html",
+        page_id="finder",
+        table=numbers.prefix_table(c.facts, c.operators),
+        library=numbers.LIBRARY,
+        library_version=numbers.library_version(),
+    )
 
 
 @bp.route("/prepare/", endpoint="prepare", defaults={"section": "prepare"})
 @bp.route("/aftercare/", endpoint="aftercare", defaults={"section": "aftercare"})
 def section(section):
-    return render_template("guide.html", guide=site_content().sections[section], page_id=section,
-                           operator=None)
+    return render_template(
+        "guide.html", guide=site_content().sections[section], page_id=section, operator=None
+    )
 
 
 @bp.route("/faq/")
@@ -174,11 +186,16 @@ def fact_text(text: str | None) -> Markup:
     def replace(match):
         fact, mention = facts[match.group(1)], bool(match.group(2))
         if not fact.known:
-            return str(Markup('<span class="fact fact--unknown">{}</span>').format(gettext("not known")))
+            return str(
+                Markup('<span class="fact fact--unknown">{}</span>').format(gettext("not known"))
+            )
         direction = Markup(' dir="ltr"') if fact.kind in ("phone", "email") else ""
         if fact.href and not mention:
-            return str(Markup('<a class="fact" href="{}"{}>{}</a>').format(
-                fact.href, direction, fact.value))
+            return str(
+                Markup('<a class="fact" href="{}"{}>{}</a>').format(
+                    fact.href, direction, fact.value
+                )
+            )
         return str(Markup('<span class="fact"{}>{}</span>').format(direction, fact.display_value))
 
     return Markup(content.FACT_RE.sub(replace, translated))
@@ -196,7 +213,9 @@ def source_date_text(when: content.SourceDate) -> str:
     if when.precision == "day":
         return long_date(when.date)
     if when.precision == "month":
-        return i18n.native_digits(format_skeleton("yMMMM", when.date, locale=get_locale()), lang_code)
+        return i18n.native_digits(
+            format_skeleton("yMMMM", when.date, locale=get_locale()), lang_code
+        )
     return i18n.native_digits(str(when.date.year), lang_code)
 
 
@@ -218,8 +237,12 @@ class FactAnchors:
 
 def progress_texts(total: int) -> list[str]:
     """The checklist's progress line for 0..total ticked steps, pluralised by the catalog."""
-    return [ngettext("%(done)d of %(num)d step done", "%(done)d of %(num)d steps done", total, done=done)
-            for done in range(total + 1)]
+    return [
+        ngettext(
+            "%(done)d of %(num)d step done", "%(done)d of %(num)d steps done", total, done=done
+        )
+        for done in range(total + 1)
+    ]
 
 
 def init_app(app: Flask) -> None:

@@ -22,8 +22,7 @@ class SiteWhiteNoise(WhiteNoise):
     The build's root ``index.html`` (a plain language chooser) is for static hosts.
     """
 
-    def add_file_to_dictionary(self, url: str, path: str, stat_cache: dict | None = None
-                               ) -> None:
+    def add_file_to_dictionary(self, url: str, path: str, stat_cache: dict | None = None) -> None:
         super().add_file_to_dictionary(url, path, stat_cache=stat_cache)
         self.files.pop("/", None)
 
@@ -56,4 +55,5 @@ def init_app(app: Flask) -> None:
     # Outermost, so WhiteNoise's files and redirects get the security headers too, and the
     # trusted proxies' X-Forwarded-* are applied once, before WhiteNoise and Flask see them.
     app.wsgi_app = headers.SecurityHeaders(  # type: ignore[method-assign]
-        site, trusted_proxies=int(app.config.get("TRUSTED_PROXIES", 0)))
+        site, trusted_proxies=int(app.config.get("TRUSTED_PROXIES", 0))
+    )

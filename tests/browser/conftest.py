@@ -29,8 +29,13 @@ from webapp import create_app, i18n
 
 CHROMIUM = os.environ.get("SIMEXIT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 #: Upper bound for anything the service worker does (install, precache, activate).
 SW_TIMEOUT_MS = 20_000
@@ -69,8 +74,13 @@ class LiveServer:
 
     def __init__(self, app):
         self.dispatcher = Dispatcher(app)
-        self.server = make_server("127.0.0.1", 0, self.dispatcher,
-                                  server_class=ThreadingWSGIServer, handler_class=QuietHandler)
+        self.server = make_server(
+            "127.0.0.1",
+            0,
+            self.dispatcher,
+            server_class=ThreadingWSGIServer,
+            handler_class=QuietHandler,
+        )
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -120,14 +130,20 @@ class Site:
     def asset_urls(self, url: str = "/en/") -> dict[str, str]:
         """The hashed stylesheet and script URLs a page of this build links to."""
         html = self.html(url)
-        return {"css": re.search(r'href="(/assets/app\.[0-9a-f]{12}\.css)"', html).group(1),
-                "js": re.search(r'src="(/assets/app\.[0-9a-f]{12}\.js)"', html).group(1)}
+        return {
+            "css": re.search(r'href="(/assets/app\.[0-9a-f]{12}\.css)"', html).group(1),
+            "js": re.search(r'src="(/assets/app\.[0-9a-f]{12}\.js)"', html).group(1),
+        }
 
 
 def site_config(tmp, **overrides) -> dict:
-    config = {"TESTING": True, "BUILD_DIR": str(tmp / "build"), "BUILD_ON_START": True,
-              "INSTANCE_PATH": str(tmp / "instance"),
-              "DATABASE_URL": f"sqlite:///{tmp / 'simexit.sqlite3'}"}
+    config = {
+        "TESTING": True,
+        "BUILD_DIR": str(tmp / "build"),
+        "BUILD_ON_START": True,
+        "INSTANCE_PATH": str(tmp / "instance"),
+        "DATABASE_URL": f"sqlite:///{tmp / 'simexit.sqlite3'}",
+    }
     config.update(overrides)
     return config
 
@@ -190,8 +206,9 @@ def playwright():
 
 @pytest.fixture(scope="session")
 def browser(playwright):
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                         headless=True)
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+    )
     yield browser
     browser.close()
 
@@ -235,7 +252,9 @@ def open_form(page, path: str) -> None:
     """Open a page at its form, as a reminder's link does (``#remind``), and wait until the day
     is a date field with limits."""
     page.goto(path + "#remind")
-    page.wait_for_selector("[data-module=remind][data-remind-init]:not([hidden])", state="attached")
+    page.wait_for_selector(
+        "[data-module=remind][data-remind-init]:not([hidden])", state="attached"
+    )
     page.wait_for_function("() => document.querySelector('[data-remind-date]').min !== ''")
 
 

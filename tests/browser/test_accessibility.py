@@ -46,8 +46,11 @@ def violations(page, axe_script: str) -> list[str]:
     """axe-core's violations on the page as it is now, one line each."""
     inject_axe(page, axe_script)
     found = page.evaluate("axe.run({resultTypes: ['violations']})")["violations"]
-    return [f"{page.url} {v['id']} ({v['impact']}): {v['help']} at "
-            + ", ".join(" ".join(n["target"]) for n in v["nodes"][:5]) for v in found]
+    return [
+        f"{page.url} {v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(" ".join(n["target"]) for n in v["nodes"][:5])
+        for v in found
+    ]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -76,8 +79,9 @@ ALL_STARTED = """() => Array.from(document.querySelectorAll('[data-module]'))
     .every((el) => el.hasAttribute('data-' + el.dataset.module + '-init'))"""
 
 
-def test_targets_are_large_enough_on_the_narrowest_phone_as_the_page_loads(new_context, site,
-                                                                           axe_script):
+def test_targets_are_large_enough_on_the_narrowest_phone_as_the_page_loads(
+    new_context, site, axe_script
+):
     """Lighthouse runs axe on the page as it loads, without scrolling. (When parts far below
     the first screen were laid out lazily, a placeholder shorter than its content made that
     content seem to cover the links after it, and axe's target-size rule failed there.)"""
@@ -90,8 +94,11 @@ def test_targets_are_large_enough_on_the_narrowest_phone_as_the_page_loads(new_c
             assert page.evaluate("scrollY") == 0
             inject_axe(page, axe_script)
             found = page.evaluate("axe.run({runOnly: ['target-size']})")["violations"]
-            problems += [f"{url}: " + " ".join(n["target"]) + " " + n["failureSummary"]
-                         for v in found for n in v["nodes"]]
+            problems += [
+                f"{url}: " + " ".join(n["target"]) + " " + n["failureSummary"]
+                for v in found
+                for n in v["nodes"]
+            ]
     assert not problems, "\n".join(problems)
 
 
@@ -119,8 +126,9 @@ def test_axe_finds_no_violation_with_a_header_menu_open(new_context, axe_script,
 def guide_page(new_context):
     page = new_context(service_workers="block").new_page()
     page.goto(GUIDE)
-    page.wait_for_selector("html.js-enabled [data-step-nav-init] [data-checklist-init]",
-                           state="attached")
+    page.wait_for_selector(
+        "html.js-enabled [data-step-nav-init] [data-checklist-init]", state="attached"
+    )
     return page
 
 
@@ -206,12 +214,14 @@ def test_checklist_ticks_have_names_and_announce_their_state(guide_page):
     for n in range(total):
         expect(boxes.nth(n)).to_have_accessible_name("Done")
         expect(boxes.nth(n)).to_have_accessible_description(
-            re.compile(rf"^Step {n + 1}: \S"))  # which step it ticks
+            re.compile(rf"^Step {n + 1}: \S")
+        )  # which step it ticks
     expect(page.get_by_role("checkbox", checked=False)).to_have_count(total)
     boxes.nth(1).press("Space")
     expect(page.get_by_role("checkbox", checked=True)).to_have_count(1)
     expect(page.get_by_role("checkbox", name="Done", checked=True)).to_have_accessible_description(
-        re.compile(r"^Step 2: "))
+        re.compile(r"^Step 2: ")
+    )
     progress = page.locator("[data-checklist-progress]")
     expect(progress).to_have_attribute("aria-live", "polite")
     expect(progress).to_have_text(f"1 of {total} steps done")

@@ -38,8 +38,7 @@ SCRIPT = {
 #: WCAG-ish "large text" for arm's length: 24 CSS px or more.
 LARGE_PX = 24
 #: Asking for a refund, in any language of the card: no source supports one (facts §4).
-REFUND = re.compile(r"refund|возвр|верн[иуё]|geri qaytar|qaytarıl|退还|退款|退钱",
-                    re.IGNORECASE)
+REFUND = re.compile(r"refund|возвр|верн[иуё]|geri qaytar|qaytarıl|退还|退款|退钱", re.IGNORECASE)
 #: The line that asks about the balance: it can only be moved to the same operator's numbers.
 BALANCE = 2
 
@@ -124,7 +123,8 @@ def test_clerk_cards_work_offline(page, context, site, lang):
         page.locator(".clerk__back a").click()
         page.wait_for_url(f"**/{lang}/{operator.id}/#at-the-counter")
         assert normalise(page.locator("h1").first.text_content()) == site.h1(
-            f"/{lang}/{operator.id}/")
+            f"/{lang}/{operator.id}/"
+        )
         assert page.locator("#at-the-counter").is_visible()
 
 
@@ -168,8 +168,9 @@ def type_number(page, text: str, product: str | None = None) -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
-def test_the_number_typed_once_is_on_every_card_in_large_digits_offline_too(new_context, site,
-                                                                            lang):
+def test_the_number_typed_once_is_on_every_card_in_large_digits_offline_too(
+    new_context, site, lang
+):
     context = new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
     errors = []
@@ -182,9 +183,13 @@ def test_the_number_typed_once_is_on_every_card_in_large_digits_offline_too(new_
 
     # What is not an Azerbaijani mobile number is refused, with a reason; nothing is stored.
     error = page.locator("[data-clerk-number-error]")
-    for text, reason in [("+7 912 345 67 89", "foreign"), ("012 345 67 89", "prefix"),
-                         ("050 123 45", "length"), ("050-123-45-6x", "malformed"),
-                         ("", "empty")]:
+    for text, reason in [
+        ("+7 912 345 67 89", "foreign"),
+        ("012 345 67 89", "prefix"),
+        ("050 123 45", "length"),
+        ("050-123-45-6x", "malformed"),
+        ("", "empty"),
+    ]:
         type_number(page, text)
         expected = page.get_attribute("[data-module=clerk-number]", f"data-i18n.error-{reason}")
         assert error.is_visible() and normalise(error.text_content()) == normalise(expected), text
@@ -192,15 +197,21 @@ def test_the_number_typed_once_is_on_every_card_in_large_digits_offline_too(new_
         state = page.evaluate(NUMBER)
         assert state["shown"] is False and state["stored"] is None, text
     assert "010, 050, 051, 055, 060, 070, 077, 099" in page.get_attribute(
-        "[data-module=clerk-number]", "data-i18n.error-prefix")
+        "[data-module=clerk-number]", "data-i18n.error-prefix"
+    )
 
     # A common form is read, and shown grouped, left to right, in large even digits.
     type_number(page, "0 (55) 123-45-67", "esim")
-    expected = {"shown": True, "digits": "+994 55 123 45 67", "products": ["esim"],
-                "az": catalog_text(site, "az", "The number to cancel — eSIM"),
-                "ru": catalog_text(site, "ru", "The number to cancel — eSIM"),
-                "own": None if lang == "ru" else "The number to cancel — eSIM",
-                "form": False, "summary": "+994 55 123 45 67"}
+    expected = {
+        "shown": True,
+        "digits": "+994 55 123 45 67",
+        "products": ["esim"],
+        "az": catalog_text(site, "az", "The number to cancel — eSIM"),
+        "ru": catalog_text(site, "ru", "The number to cancel — eSIM"),
+        "own": None if lang == "ru" else "The number to cancel — eSIM",
+        "form": False,
+        "summary": "+994 55 123 45 67",
+    }
     state = page.evaluate(NUMBER)
     assert {k: state[k] for k in expected} == expected
     assert state["direction"] == "ltr" and "tabular-nums" in state["numeric"]

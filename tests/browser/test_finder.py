@@ -147,9 +147,14 @@ def test_the_number_never_leaves_the_device(page, context, live_server):
     assert requests == []
     assert page.url == f"{live_server.url}/en/finder/"
 
-    stored = json.dumps([page.evaluate("() => ({...localStorage})"),
-                         page.evaluate("() => ({...sessionStorage})"),
-                         context.cookies(), cached_urls(page)])
+    stored = json.dumps(
+        [
+            page.evaluate("() => ({...localStorage})"),
+            page.evaluate("() => ({...sessionStorage})"),
+            context.cookies(),
+            cached_urls(page),
+        ]
+    )
     for typed, *_ in CASES:
         digits = "".join(c for c in typed if c.isdigit())
         assert len(digits) < 7 or digits[-7:] not in stored
@@ -157,8 +162,10 @@ def test_the_number_never_leaves_the_device(page, context, live_server):
 
 def test_without_javascript_the_prefix_table_is_shown(new_context):
     page = new_context(java_script_enabled=False).new_page()
-    expected = [(f"0{code}", CONTENT.operators[op].name, f"{op}/")
-                for code, op in TABLE["operators"].items()]
+    expected = [
+        (f"0{code}", CONTENT.operators[op].name, f"{op}/")
+        for code, op in TABLE["operators"].items()
+    ]
     assert {("010", "Azercell", "azercell/"), ("099", "Bakcell", "bakcell/")} <= set(expected)
     codes = [f"0{code}" for code in [*TABLE["naxtel"], *TABLE["other"]]]
     assert {"060", "040", "044"} <= set(codes)

@@ -34,7 +34,8 @@ def test_the_header_is_at_most_120_px_tall_on_a_phone_in_every_language(new_cont
         for path in ("", GUIDE, f"{GUIDE}clerk/", "finder/"):
             page.goto(f"/{lang}/{path}")
             heights[f"/{lang}/{path}"] = page.evaluate(
-                "document.querySelector('.site-header').getBoundingClientRect().height")
+                "document.querySelector('.site-header').getBoundingClientRect().height"
+            )
     too_tall = {url: h for url, h in heights.items() if h > MAX_HEADER_PX}
     assert not too_tall, f"headers taller than {MAX_HEADER_PX} px at {phone}: {too_tall}"
 
@@ -46,10 +47,12 @@ def scripting(request):
 
 @pytest.fixture
 def phone_page(new_context, scripting):
-    page = new_context(viewport=PHONES["320x640"], service_workers="block",
-                       java_script_enabled=scripting == "js").new_page()
-    page.started = lambda: scripting == "no-js" or page.wait_for_selector(
-        "[data-header-menu-init]", state="attached")
+    page = new_context(
+        viewport=PHONES["320x640"], service_workers="block", java_script_enabled=scripting == "js"
+    ).new_page()
+    page.started = lambda: (
+        scripting == "no-js" or page.wait_for_selector("[data-header-menu-init]", state="attached")
+    )
     return page
 
 
@@ -86,8 +89,9 @@ def test_the_section_menu_opens_and_leads_to_a_section(phone_page):
     menu.get_by_role("link", name="Which operator is my number?").click()
     expect(page).to_have_url(re.compile("/en/finder/$"))
     page.locator(MENU_BUTTON).click()
-    expect(page.locator(MENU_LIST).get_by_role("link", name="Which operator is my number?")) \
-        .to_have_attribute("aria-current", "page")
+    expect(
+        page.locator(MENU_LIST).get_by_role("link", name="Which operator is my number?")
+    ).to_have_attribute("aria-current", "page")
 
 
 def test_the_menus_work_by_keyboard(phone_page, scripting):

@@ -33,8 +33,12 @@ def profile_page(playwright, live_server, tmp_path):
     """A page in an ordinary (on-disk) profile: Chromium never installs from an incognito
     one, and every ``browser.new_context()`` is incognito ("in-incognito" error)."""
     context = playwright.chromium.launch_persistent_context(
-        str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
-        base_url=live_server.url)
+        str(tmp_path / "profile"),
+        executable_path=CHROMIUM,
+        args=CHROMIUM_ARGS,
+        headless=True,
+        base_url=live_server.url,
+    )
     try:
         yield context.pages[0] if context.pages else context.new_page()
     finally:
@@ -80,11 +84,11 @@ def test_manifest_has_every_promised_field(page, live_server, lang):
 
     narrow = [s for s in manifest["screenshots"] if s.get("form_factor") == "narrow"]
     assert narrow and narrow[0]["label"]
-    assert sizes[narrow[0]["src"]] == {"ok": True, "type": "image/png",
-                                       "size": narrow[0]["sizes"]}
+    assert sizes[narrow[0]["src"]] == {"ok": True, "type": "image/png", "size": narrow[0]["sizes"]}
 
-    assert [s["url"] for s in manifest["shortcuts"]] == [f"/{lang}/{op}/"
-                                                         for op in content.OPERATORS]
+    assert [s["url"] for s in manifest["shortcuts"]] == [
+        f"/{lang}/{op}/" for op in content.OPERATORS
+    ]
     assert all(s["name"] and s["icons"] for s in manifest["shortcuts"])
 
 

@@ -70,8 +70,10 @@ def narrow_page(new_context, text_scale):
     page = context.new_page()
     if text_scale != 1:
         cdp = context.new_cdp_session(page)
-        cdp.send("Page.setFontSizes", {"fontSizes": {
-            name: size * text_scale for name, size in DEFAULT_FONT_SIZES.items()}})
+        cdp.send(
+            "Page.setFontSizes",
+            {"fontSizes": {name: size * text_scale for name, size in DEFAULT_FONT_SIZES.items()}},
+        )
     return page
 
 
@@ -85,24 +87,35 @@ def test_no_page_scrolls_sideways(narrow_page, site, text_scale, lang):
         assert found["rootFontSize"] == f"{16 * text_scale}px", url
         assert found["direction"] == ("rtl" if lang in ("ar", "fa") else "ltr"), url
         if found["scrollWidth"] > found["clientWidth"] or found["culprits"]:
-            problems.append(f"{url}: {found['scrollWidth']} px wide, sticking out: "
-                            + "; ".join(found["culprits"]))
+            problems.append(
+                f"{url}: {found['scrollWidth']} px wide, sticking out: "
+                + "; ".join(found["culprits"])
+            )
         if found["startSide"]:
             problems.append(f"{url}: on the start side: " + "; ".join(found["startSide"]))
     assert not problems, "pages wider than the screen:\n" + "\n".join(problems)
 
 
-@pytest.mark.parametrize("direction, css, caught", [
-    ("rtl", ".box { margin-right: -2rem }", "start"),  # a physical margin, mirrored by hand wrongly
-    ("rtl", ".box { margin-left: -2rem }", None),  # the end side: the text is not hidden there
-    ("rtl", ".box { width: 400px }", "screen"),  # wider than the screen: out on the left
-    ("ltr", ".box { margin-left: -2rem }", "start"),
-    ("rtl", ".box { margin-inline-start: 1rem }", None),
-])
+@pytest.mark.parametrize(
+    "direction, css, caught",
+    [
+        (
+            "rtl",
+            ".box { margin-right: -2rem }",
+            "start",
+        ),  # a physical margin, mirrored by hand wrongly
+        ("rtl", ".box { margin-left: -2rem }", None),  # the end side: the text is not hidden there
+        ("rtl", ".box { width: 400px }", "screen"),  # wider than the screen: out on the left
+        ("ltr", ".box { margin-left: -2rem }", "start"),
+        ("rtl", ".box { margin-inline-start: 1rem }", None),
+    ],
+)
 def test_a_box_sticking_out_is_caught(narrow_page, direction, css, caught):
-    narrow_page.set_content(f'<html dir="{direction}"><head><style>body {{ margin: 0 }} '
-                            f'.outer {{ margin: 0 2.5rem }} {css}</style></head><body>'
-                            '<div class="outer"><p class="box">نص — text</p></div></body></html>')
+    narrow_page.set_content(
+        f'<html dir="{direction}"><head><style>body {{ margin: 0 }} '
+        f".outer {{ margin: 0 2.5rem }} {css}</style></head><body>"
+        '<div class="outer"><p class="box">نص — text</p></div></body></html>'
+    )
     found = narrow_page.evaluate(OVERFLOW)
     assert bool(found["startSide"]) is (caught == "start"), found
     assert bool(found["culprits"]) is (caught == "screen"), found
@@ -119,4 +132,4 @@ def test_the_open_header_menus_fit_the_screen(narrow_page, text_scale, lang):
         found = narrow_page.evaluate(OVERFLOW)
         assert found["rootFontSize"] == f"{16 * text_scale}px"
         assert found["scrollWidth"] == found["clientWidth"] == WIDTH, (menu, found["culprits"])
-        assert 0 <= panel["x"] and panel["x"] + panel["width"] <= WIDTH, (menu, panel)
+        assert panel["x"] >= 0 and panel["x"] + panel["width"] <= WIDTH, (menu, panel)

@@ -50,9 +50,16 @@ def test_guide_pages_are_complete_without_javascript(page, lang):
         guide = guide_of(name)
         page.goto(f"/{lang}/{name}/")
         assert "js-enabled" not in page.evaluate("document.documentElement.className")
-        steps = visibility(page, "ol.steps > li.step", title=".step__title", body=".step__body",
-                           text=".step__body :is(p, li, h3):not(.facts *)", options=".option",
-                           sources=".facts--fold > summary", folded=".facts--fold .fact-item")
+        steps = visibility(
+            page,
+            "ol.steps > li.step",
+            title=".step__title",
+            body=".step__body",
+            text=".step__body :is(p, li, h3):not(.facts *)",
+            options=".option",
+            sources=".facts--fold > summary",
+            folded=".facts--fold .fact-item",
+        )
         assert [s["id"] for s in steps] == [s.id for s in guide.steps], name
         for step, shown in zip(guide.steps, steps, strict=True):
             where = f"/{lang}/{name}/#{step.id}"
@@ -69,8 +76,9 @@ def test_guide_pages_are_complete_without_javascript(page, lang):
         first = page.locator("li.step .facts--fold").first
         first.locator("summary").click()
         assert first.evaluate("(el) => el.open")
-        opened = visibility(page, "li.step .facts--fold[open]", facts=".fact-item",
-                            sources=".fact-item__source a")
+        opened = visibility(
+            page, "li.step .facts--fold[open]", facts=".fact-item", sources=".fact-item__source a"
+        )
         assert len(opened) == 1 and opened[0]["facts"] and all(opened[0]["facts"]), name
         assert all(opened[0]["sources"]), name
         if name in CONTENT.operators:
@@ -80,8 +88,9 @@ def test_guide_pages_are_complete_without_javascript(page, lang):
             assert page.locator("#where-to-go .step__title").is_visible(), name
         # The controls that need the script are in the markup but hidden (scripting: none):
         # the ticks, their bar, the step toggles and "Hide all".
-        hidden = visibility(page, "[data-module=checklist], .step__done, .step__toggle, "
-                                  "[data-step-nav-all]")
+        hidden = visibility(
+            page, "[data-module=checklist], .step__done, .step__toggle, [data-step-nav-all]"
+        )
         assert len(hidden) == 2 + 2 * len(guide.steps), name
         assert not any(h["visible"] for h in hidden), name
 

@@ -47,7 +47,9 @@ def test_every_page_of_the_language_opens_offline(page, context, site, lang):
 def offline_hint(site, lang: str) -> str:
     """The offline page's line on saving a language, as the build wrote it in ``lang``."""
     html = site.html(f"/{lang}/offline/")
-    return normalise(unescape(re.search(r'<p class="offline-hint">(.*?)</p>', html, re.S).group(1)))
+    return normalise(
+        unescape(re.search(r'<p class="offline-hint">(.*?)</p>', html, re.S).group(1))
+    )
 
 
 def assert_offline_page(page, site, lang: str) -> None:
@@ -103,7 +105,10 @@ def test_a_visit_never_leaves_the_origin(context, live_server):
         wait_offline_ready(page)
         page.goto(f"/{lang}/azercell/")
     origin = urlsplit(live_server.url)[:2]
-    foreign = [url for url, _ in requests if urlsplit(url)[:2] != origin
-               and not url.startswith(("data:", "blob:"))]
+    foreign = [
+        url
+        for url, _ in requests
+        if urlsplit(url)[:2] != origin and not url.startswith(("data:", "blob:"))
+    ]
     assert foreign == []
     assert any(by_worker for _, by_worker in requests)  # the worker's requests were seen too

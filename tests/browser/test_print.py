@@ -75,9 +75,9 @@ def on_paper(fragment: str, text: str, lang: str, length: int = 0) -> bool:
         # non-joiner inside Persian words may come out of the PDF elsewhere or not at all.
         words = re.findall(r"\w+", unicodedata.normalize("NFKC", fragment))
         if length:  # the first words, as the first characters elsewhere
-            words = words[:max(3, len(words) // 2)]
+            words = words[: max(3, len(words) // 2)]
         return all(squeeze(word) in text for word in words)
-    return squeeze(fragment)[:length or None] in text
+    return squeeze(fragment)[: length or None] in text
 
 
 @pytest.fixture

@@ -45,13 +45,17 @@ def push_app(site, push_server, tmp_path_factory):
     from webapp.db import db
 
     tmp = tmp_path_factory.mktemp("push-e2e")
-    app = create_app({
-        "TESTING": True, "BUILD_DIR": site.dir, "BUILD_ON_START": False,
-        "INSTANCE_PATH": str(tmp / "instance"),
-        "DATABASE_URL": f"sqlite:///{tmp / 'simexit.sqlite3'}",
-        "PUSH_SERVICES": push_server.origin,
-        "VAPID_SUBJECT": "mailto:tests@simexit.invalid",
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "BUILD_DIR": site.dir,
+            "BUILD_ON_START": False,
+            "INSTANCE_PATH": str(tmp / "instance"),
+            "DATABASE_URL": f"sqlite:///{tmp / 'simexit.sqlite3'}",
+            "PUSH_SERVICES": push_server.origin,
+            "VAPID_SUBJECT": "mailto:tests@simexit.invalid",
+        }
+    )
     with app.app_context():
         upgrade()
     yield app
@@ -201,7 +205,8 @@ def test_reminder_is_subscribed_sent_decrypted_and_shown(browser, server, push_a
         assert items.count() == 4
         assert page.locator("[data-remind-message]").text_content() == ""
         assert page.evaluate("() => window.__pushSubscribeCalls") == [
-            {"userVisibleOnly": True, "keyLength": 65}]
+            {"userVisibleOnly": True, "keyLength": 65}
+        ]
 
         state = page.evaluate(STORED_STATE)
         assert state["endpoint"] == subscription["endpoint"]
@@ -235,22 +240,34 @@ def test_reminder_is_subscribed_sent_decrypted_and_shown(browser, server, push_a
         cdp = context.new_cdp_session(page)
         # What the worker went through, for the failure message if no notification shows.
         worker_events: list[str] = []
-        cdp.on("ServiceWorker.workerErrorReported",
-               lambda e: worker_events.append(f"error {e['errorMessage']}"))
-        cdp.on("ServiceWorker.workerVersionUpdated", lambda e: worker_events.extend(
-            f"version {v['registrationId']}/{v['versionId']} {v['status']} {v['runningStatus']}"
-            for v in e["versions"]))
+        cdp.on(
+            "ServiceWorker.workerErrorReported",
+            lambda e: worker_events.append(f"error {e['errorMessage']}"),
+        )
+        cdp.on(
+            "ServiceWorker.workerVersionUpdated",
+            lambda e: worker_events.extend(
+                f"version {v['registrationId']}/{v['versionId']} {v['status']} {v['runningStatus']}"
+                for v in e["versions"]
+            ),
+        )
         try:
             registration = registration_id(cdp, page, server.url + "/")
             assert page.evaluate(NOTIFICATIONS) == []
-            cdp.send("ServiceWorker.deliverPushMessage", {
-                "origin": server.url, "registrationId": registration,
-                "data": json.dumps(payload)})
+            cdp.send(
+                "ServiceWorker.deliverPushMessage",
+                {
+                    "origin": server.url,
+                    "registrationId": registration,
+                    "data": json.dumps(payload),
+                },
+            )
             shown = wait_notification(page, "simexit-unbind")
         finally:
             cdp.detach()
         assert [n["tag"] for n in shown] == ["simexit-unbind"], (
-            f"pushed to registration {registration}; worker: {worker_events}")
+            f"pushed to registration {registration}; worker: {worker_events}"
+        )
         [notification] = shown
         assert notification["title"] == note["title"]
         assert notification["body"] == note["body"]
@@ -279,10 +296,17 @@ def test_reminder_is_subscribed_sent_decrypted_and_shown(browser, server, push_a
         assert send(push_app, now + dt.timedelta(seconds=30)).sent == 0  # Retry-After not over
         assert send(push_app, now + dt.timedelta(seconds=61)).sent == 1
         statuses = [(m.status, m.payload["notification"]["tag"]) for m in push_service.messages]
-        assert statuses == [(201, "simexit-unbind"), (429, "simexit-prepare"),
-                            (201, "simexit-prepare")]
+        assert statuses == [
+            (201, "simexit-unbind"),
+            (429, "simexit-prepare"),
+            (201, "simexit-prepare"),
+        ]
         assert [r["state"] for r in api_get(page, state)["body"]["reminders"]] == [
-            "done", "sent", "pending", "pending"]
+            "done",
+            "sent",
+            "pending",
+            "pending",
+        ]
 
         # -- 410: the subscription and its plan are deleted ----------------------------
         push_service.script(subscription, 410)

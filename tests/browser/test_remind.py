@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from flask import g
 from flask_babel import force_locale
 
@@ -36,8 +35,9 @@ def test_a_reminders_link_opens_the_page_at_the_form(new_context, path):
     top = page.evaluate(f"() => document.querySelector('{ROOT}').getBoundingClientRect().top")
     assert page.evaluate("() => window.scrollY") > 2000
     assert abs(top) <= 2
-    page.fill("[data-remind-date]", next_working_day(dt.date.today() + dt.timedelta(days=20))
-              .isoformat())
+    page.fill(
+        "[data-remind-date]", next_working_day(dt.date.today() + dt.timedelta(days=20)).isoformat()
+    )
 
 
 def test_a_link_to_the_form_does_not_move_a_reader_who_has_scrolled(new_context):
@@ -81,8 +81,11 @@ def test_date_field_is_built_when_focused_before_it_is_near(new_context):
 def test_date_is_a_date_field_from_today_to_a_year_ahead(new_context):
     page = new_context(timezone_id="Asia/Baku").new_page()
     open_form(page, GUIDE)
-    today = dt.date.fromisoformat(page.evaluate(
-        "new Intl.DateTimeFormat('en-CA', {timeZone: 'Asia/Baku'}).format(new Date())"))
+    today = dt.date.fromisoformat(
+        page.evaluate(
+            "new Intl.DateTimeFormat('en-CA', {timeZone: 'Asia/Baku'}).format(new Date())"
+        )
+    )
     date = page.locator("[data-remind-date]")
     assert date.get_attribute("type") == "date"
     assert date.get_attribute("min") == today.isoformat()
@@ -93,14 +96,22 @@ def test_date_is_a_date_field_from_today_to_a_year_ahead(new_context):
 def test_blocked_notifications_are_explained_before_the_tap(browser, live_server, new_context):
     context = new_context()
     cdp = browser.new_browser_cdp_session()
-    cdp.send("Browser.setPermission", {"permission": {"name": "notifications"},
-                                       "setting": "denied", "origin": live_server.url,
-                                       "browserContextId": context_id(context)})
+    cdp.send(
+        "Browser.setPermission",
+        {
+            "permission": {"name": "notifications"},
+            "setting": "denied",
+            "origin": live_server.url,
+            "browserContextId": context_id(context),
+        },
+    )
     page = context.new_page()
     open_form(page, GUIDE)
     expected = page.get_attribute(ROOT, "data-i18n.denied")
-    page.wait_for_function("(text) => document.querySelector('[data-remind-message]')"
-                           ".textContent === text", arg=expected)
+    page.wait_for_function(
+        "(text) => document.querySelector('[data-remind-message]').textContent === text",
+        arg=expected,
+    )
     assert "blocked" in expected
 
 
@@ -123,18 +134,23 @@ def context_id(context) -> str:
         page.close()
 
 
-@pytest.mark.parametrize("path, operator, name", [
-    ("/en/azercell/", None, "Azercell"),      # the guide's own operator, no select
-    ("/en/aftercare/", "bakcell", "Bakcell"),  # chosen in the select
-])
+@pytest.mark.parametrize(
+    "path, operator, name",
+    [
+        ("/en/azercell/", None, "Azercell"),  # the guide's own operator, no select
+        ("/en/aftercare/", "bakcell", "Bakcell"),  # chosen in the select
+    ],
+)
 def test_calendar_file_has_the_plan_for_the_operator(new_context, path, operator, name):
     page = new_context().new_page()
     open_form(page, path)
     if operator:
         page.select_option("[data-remind-operator]", operator)
     # A working day: a weekend or holiday note would add a button above the one to click.
-    day = next_working_day(dt.date.fromisoformat(page.get_attribute("[data-remind-date]", "min"))
-                           + dt.timedelta(days=20))
+    day = next_working_day(
+        dt.date.fromisoformat(page.get_attribute("[data-remind-date]", "min"))
+        + dt.timedelta(days=20)
+    )
     page.fill("[data-remind-date]", day.isoformat())
     with page.expect_download() as download:
         page.click("[data-remind-calendar]")
@@ -154,24 +170,32 @@ def test_the_dated_plan_is_shown_when_push_is_not_available(new_context, lang):
     page = context.new_page()
     open_form(page, f"/{lang}/azercell/")
     unsupported = page.get_attribute(ROOT, "data-i18n.unsupported")
-    page.wait_for_function("(t) => document.querySelector('[data-remind-message]').textContent === t",
-                           arg=unsupported)
-    day = next_working_day(dt.date.fromisoformat(page.get_attribute("[data-remind-date]", "min"))
-                           + dt.timedelta(days=20))
+    page.wait_for_function(
+        "(t) => document.querySelector('[data-remind-message]').textContent === t", arg=unsupported
+    )
+    day = next_working_day(
+        dt.date.fromisoformat(page.get_attribute("[data-remind-date]", "min"))
+        + dt.timedelta(days=20)
+    )
     page.fill("[data-remind-date]", day.isoformat())
     items = page.locator("[data-remind-preview-list] li")
     items.first.wait_for()
     assert items.count() == 4
-    kinds = [page.get_attribute(ROOT, f"data-i18n.kind-{k}") for k in
-             ("unbind", "prepare", "close", "verify")]
+    kinds = [
+        page.get_attribute(ROOT, f"data-i18n.kind-{k}")
+        for k in ("unbind", "prepare", "close", "verify")
+    ]
     shown = items.all_text_contents()
     for text, kind in zip(shown, kinds, strict=True):
         assert text.endswith(kind)
     # The day itself, written in the page's language by the device (Intl), leads the third.
-    expected = page.evaluate("""([iso, lang]) => {
+    expected = page.evaluate(
+        """([iso, lang]) => {
         const [y, m, d] = iso.split('-').map(Number);
         return new Intl.DateTimeFormat(lang, {dateStyle: 'full'}).format(new Date(y, m - 1, d));
-    }""", [day.isoformat(), page.get_attribute(ROOT, "data-date-locale")])
+    }""",
+        [day.isoformat(), page.get_attribute(ROOT, "data-date-locale")],
+    )
     assert shown[2].startswith(expected)
     page.click("[data-remind-subscribe]")
     assert page.locator(MESSAGE).text_content() == unsupported
@@ -197,7 +221,9 @@ def test_only_the_latest_working_day_answer_changes_the_form(new_context):
     page.route("**/api/plan-preview?*", hold_saturday)
     page.fill("[data-remind-date]", saturday.isoformat())
     page.fill("[data-remind-date]", working.isoformat())
-    page.wait_for_function("() => document.querySelectorAll('[data-remind-preview-list] li').length === 4")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-remind-preview-list] li').length === 4"
+    )
     page.wait_for_timeout(300)  # the working day's own answer has come and said nothing
     assert slow["held"], "the first request was not made"
     for route in slow["held"]:
@@ -217,9 +243,15 @@ DEVICE_DATE = """([locale, y, m, d]) => new Intl.DateTimeFormat(locale, {dateSty
 NO_DEVICE_PATTERNS = {"az": "Chromium's ICU data has no Azerbaijani date patterns"}
 
 
-@pytest.mark.parametrize("lang", [
-    pytest.param(lang, marks=pytest.mark.xfail(reason=NO_DEVICE_PATTERNS[lang], strict=True))
-    if lang in NO_DEVICE_PATTERNS else lang for lang in LANGUAGES])
+@pytest.mark.parametrize(
+    "lang",
+    [
+        pytest.param(lang, marks=pytest.mark.xfail(reason=NO_DEVICE_PATTERNS[lang], strict=True))
+        if lang in NO_DEVICE_PATTERNS
+        else lang
+        for lang in LANGUAGES
+    ],
+)
 def test_the_device_writes_dates_as_the_server_does(page, site, lang):
     """The reminder plan's dates (Intl, on the phone) and the facts' dates (Babel, on the server)
     agree: the Gregorian calendar, the language's own digits (Persian ۱۲۳, Latin for Arabic as

@@ -85,13 +85,16 @@ def test_every_page_runs_right_to_left_and_its_numbers_left_to_right(wide_page, 
     assert not problems, "numbers and codes out of order:\n" + "\n".join(problems)
 
 
-@pytest.mark.parametrize("html, in_order", [
-    ('<p>اتصل بالرقم +994 50 123 45 67 الآن</p>', False),
-    ('<p>اتصل بالرقم <bdi dir="ltr">+994 50 123 45 67</bdi> الآن</p>', True),
-    ('<p>اتصل بالرقم \u2066+994 50 123 45 67\u2069 الآن</p>', True),
-    ('<p>اتصل بـ *1111 مجانًا</p>', False),
-    ('<p>اتصل بـ <a href="tel:*1111" dir="ltr">*1111</a> مجانًا</p>', True),
-])
+@pytest.mark.parametrize(
+    "html, in_order",
+    [
+        ("<p>اتصل بالرقم +994 50 123 45 67 الآن</p>", False),
+        ('<p>اتصل بالرقم <bdi dir="ltr">+994 50 123 45 67</bdi> الآن</p>', True),
+        ("<p>اتصل بالرقم \u2066+994 50 123 45 67\u2069 الآن</p>", True),
+        ("<p>اتصل بـ *1111 مجانًا</p>", False),
+        ('<p>اتصل بـ <a href="tel:*1111" dir="ltr">*1111</a> مجانًا</p>', True),
+    ],
+)
 def test_a_number_shown_out_of_order_is_caught(page, html, in_order):
     page.set_content(f'<html lang="ar" dir="rtl"><body>{html}</body></html>')
     runs = page.evaluate(VISUAL_ORDER)
@@ -103,16 +106,25 @@ def test_the_finder_reads_arabic_and_persian_digits_and_answers_left_to_right(wi
     page = wide_page
     page.goto(f"/{lang}/finder/")
     page.wait_for_selector("[data-finder-input]:visible")
-    for typed, prefix, operator in [("٠٥٠ ١٢٣ ٤٥ ٦٧", "050", "azercell"),
-                                    ("۰۵۵ ۱۲۳ ۴۵ ۶۷", "055", "bakcell"),
-                                    ("\u200f+٩٩٤ ٧٠ ١٢٣ ٤٥ ٦٧", "070", "nar")]:
+    for typed, prefix, operator in [
+        ("٠٥٠ ١٢٣ ٤٥ ٦٧", "050", "azercell"),
+        ("۰۵۵ ۱۲۳ ۴۵ ۶۷", "055", "bakcell"),
+        ("\u200f+٩٩٤ ٧٠ ١٢٣ ٤٥ ٦٧", "070", "nar"),
+    ]:
         page.fill("[data-finder-input]", typed)
         page.wait_for_selector("[data-finder-result] a")
         answer = page.locator("[data-finder-result] .finder__answer")
         assert page.locator("[data-finder-result] [data-finder-prefix]").text_content() == prefix
-        assert page.locator("[data-finder-result] a").get_attribute("href") == f"/{lang}/{operator}/"
+        assert (
+            page.locator("[data-finder-result] a").get_attribute("href") == f"/{lang}/{operator}/"
+        )
         assert CONTENT.operators[operator].name in normalise(answer.text_content())
-        assert page.evaluate("getComputedStyle(document.querySelector('[data-finder-prefix]')).direction") == "ltr"
+        assert (
+            page.evaluate(
+                "getComputedStyle(document.querySelector('[data-finder-prefix]')).direction"
+            )
+            == "ltr"
+        )
     # A malformed number: the answer's examples, in the page's language, read left to right.
     page.fill("[data-finder-input]", "٠٥٠ ١٢أ")
     page.wait_for_selector("[data-finder-result] p + p")
@@ -122,8 +134,7 @@ def test_the_finder_reads_arabic_and_persian_digits_and_answers_left_to_right(wi
 
 
 @pytest.mark.parametrize("lang", RTL)
-def test_the_clerk_card_takes_persian_digits_and_shows_the_number_left_to_right(new_context,
-                                                                                 lang):
+def test_the_clerk_card_takes_persian_digits_and_shows_the_number_left_to_right(new_context, lang):
     page = new_context(viewport={"width": 320, "height": 640}, service_workers="block").new_page()
     page.goto(f"/{lang}/azercell/clerk/")
     page.wait_for_selector("[data-clerk-number-init]", state="attached")
@@ -133,7 +144,9 @@ def test_the_clerk_card_takes_persian_digits_and_shows_the_number_left_to_right(
     page.press("[data-clerk-number-input]", "Enter")
     error = page.locator("[data-clerk-number-error]")
     assert error.is_visible()
-    runs = page.evaluate(f"() => ({VISUAL_ORDER})(document.querySelector('[data-clerk-number-error]'))")
+    runs = page.evaluate(
+        f"() => ({VISUAL_ORDER})(document.querySelector('[data-clerk-number-error]'))"
+    )
     assert [run["text"] for run in runs] == ["+994"] and out_of_order(runs) == []
 
     page.fill("[data-clerk-number-input]", "۰۵۵ ۱۲۳ ۴۵ ۶۷")
@@ -154,7 +167,9 @@ def test_the_clerk_card_takes_persian_digits_and_shows_the_number_left_to_right(
     }""")
     assert card["digits"] == "+994 55 123 45 67" and card["direction"] == "ltr"
     assert card["fits"]
-    runs = page.evaluate(f"() => ({VISUAL_ORDER})(document.querySelector('[data-clerk-number-card]'))")
+    runs = page.evaluate(
+        f"() => ({VISUAL_ORDER})(document.querySelector('[data-clerk-number-card]'))"
+    )
     assert [run["text"] for run in runs] == ["+994 55 123 45 67"] and out_of_order(runs) == []
     # The card is Azerbaijani with Russian beneath, both left to right; the small print is the page's.
     assert card["az"]["direction"] == card["ru"]["direction"] == "ltr"

@@ -106,6 +106,8 @@ def test_a_guide_keeps_its_height_while_it_is_scrolled_to_the_bottom(new_context
         assert len(heights) > 3, guide  # really scrolled: several screens
         worst = max(abs(h - heights[0]) for h in heights) * 100 / heights[0]
         if worst >= HEIGHT_BUDGET:
-            problems.append(f"/{lang}/{guide}/ at {phone}: {heights[0]} px at the first screen, "
-                            f"{min(heights)}-{max(heights)} px on the way down ({worst:.1f} %)")
+            problems.append(
+                f"/{lang}/{guide}/ at {phone}: {heights[0]} px at the first screen, "
+                f"{min(heights)}-{max(heights)} px on the way down ({worst:.1f} %)"
+            )
     assert not problems, "\n".join(problems)

@@ -15,8 +15,10 @@ pytestmark = pytest.mark.browser
 
 GUIDE = "/en/azercell/"
 BOXES = "[data-step-checkbox]"
-ACTIVATED = ("() => navigator.serviceWorker.controller !== null"
-             " && navigator.serviceWorker.controller.state === 'activated'")
+ACTIVATED = (
+    "() => navigator.serviceWorker.controller !== null"
+    " && navigator.serviceWorker.controller.state === 'activated'"
+)
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +44,9 @@ def cache_keys(site, origin: str, langs) -> set[str]:
         entries += [e for e in lang_entries if e["url"] == f"/{lang}/offline/"]
     for lang in langs:
         entries += site.precache["langs"][lang]
-    return {origin + e["url"] + (f"?__rev={e['revision']}" if e["revision"] else "")
-            for e in entries}
+    return {
+        origin + e["url"] + (f"?__rev={e['revision']}" if e["revision"] else "") for e in entries
+    }
 
 
 def stylesheet_and_script(page) -> dict[str, str]:
@@ -55,12 +58,15 @@ def stylesheet_and_script(page) -> dict[str, str]:
 
 
 def loaded_assets(page) -> set[str]:
-    return set(page.evaluate("""() => performance.getEntriesByType('resource')
-        .map((e) => new URL(e.name).pathname).filter((p) => p.startsWith('/assets/'))"""))
+    return set(
+        page.evaluate("""() => performance.getEntriesByType('resource')
+        .map((e) => new URL(e.name).pathname).filter((p) => p.startsWith('/assets/'))""")
+    )
 
 
-def test_a_new_build_is_offered_then_replaces_the_old_one(page, context, site, second_site,
-                                                          live_server):
+def test_a_new_build_is_offered_then_replaces_the_old_one(
+    page, context, site, second_site, live_server
+):
     old, new, origin = site, second_site, live_server.url
     assert old.asset_urls()["css"] != new.asset_urls()["css"]
     assert old.asset_urls()["js"] == new.asset_urls()["js"]
@@ -91,8 +97,9 @@ def test_a_new_build_is_offered_then_replaces_the_old_one(page, context, site, s
         page.wait_for_function(ACTIVATED)
 
         assert stylesheet_and_script(page) == new.asset_urls()
-        assert loaded_assets(page).isdisjoint(set(old.asset_urls().values()) -
-                                              set(new.asset_urls().values()))
+        assert loaded_assets(page).isdisjoint(
+            set(old.asset_urls().values()) - set(new.asset_urls().values())
+        )
         assert not page.locator("[data-module=update-prompt]").is_visible()
 
         caches = cached_urls(page)
@@ -117,7 +124,6 @@ def test_a_visit_finds_the_new_build_by_itself(page, site, second_site, live_ser
         assert page.locator("[data-module=update-prompt]").is_visible()
 
 
-
 class SlowAsset:
     """The second build's app, answering one asset slowly: its new worker stays installing."""
 
@@ -130,8 +136,9 @@ class SlowAsset:
         return self.app(environ, start_response)
 
 
-def test_a_page_opened_while_the_update_installs_shows_the_prompt(context, second_site,
-                                                                  live_server):
+def test_a_page_opened_while_the_update_installs_shows_the_prompt(
+    context, second_site, live_server
+):
     first = context.new_page()
     first.goto(GUIDE)
     wait_controlled(first)

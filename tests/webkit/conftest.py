@@ -44,8 +44,9 @@ from browser.conftest import QuietHandler, Site, ThreadingWSGIServer, first_h1, 
 from webapp import create_app
 
 WEBKIT_DRIVER = os.environ.get("SIMEXIT_WEBKIT_DRIVER", "/usr/bin/WebKitWebDriver")
-MINIBROWSER = os.environ.get("SIMEXIT_MINIBROWSER",
-                             "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser")
+MINIBROWSER = os.environ.get(
+    "SIMEXIT_MINIBROWSER", "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
+)
 XVFB = shutil.which("Xvfb") or "/usr/bin/Xvfb"
 #: What WebKit asks of the network by itself, even for a page its service worker serves: the
 #: service worker script's update check (which bypasses the worker by design) and the tab's icon
@@ -64,8 +65,11 @@ def in_ci() -> bool:
 def missing() -> list[str]:
     """What this machine lacks to run WebKit, with where it comes from."""
     lacks = []
-    for path, package in ((WEBKIT_DRIVER, "webkit2gtk-driver"),
-                          (MINIBROWSER, "libwebkit2gtk-4.1-0"), (XVFB, "xvfb")):
+    for path, package in (
+        (WEBKIT_DRIVER, "webkit2gtk-driver"),
+        (MINIBROWSER, "libwebkit2gtk-4.1-0"),
+        (XVFB, "xvfb"),
+    ):
         if not os.access(path, os.X_OK):
             lacks.append(f"{path} (Debian package {package})")
     if importlib.util.find_spec("selenium") is None:
@@ -91,9 +95,12 @@ def webkit_available():
 def xvfb(webkit_available):
     """A private X display (``:N``) for the test session; no window manager is needed."""
     read, write = os.pipe()
-    server = subprocess.Popen([XVFB, "-displayfd", str(write), "-screen", "0", "1280x1024x24",
-                               "-nolisten", "tcp"], pass_fds=(write,),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [XVFB, "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     os.close(write)
     with os.fdopen(read) as f:
         number = f.readline().strip()  # written once the display accepts clients
@@ -116,13 +123,15 @@ def webkit(xvfb, tmp_path_factory):
     options.binary_location = MINIBROWSER
     options.add_argument("--automation")
     log = tmp_path_factory.mktemp("webkit") / "WebKitWebDriver.log"
-    service = Service(executable_path=WEBKIT_DRIVER, env={**os.environ, "DISPLAY": xvfb},
-                      log_output=str(log))
+    service = Service(
+        executable_path=WEBKIT_DRIVER, env={**os.environ, "DISPLAY": xvfb}, log_output=str(log)
+    )
     with warnings.catch_warnings():
         # Selenium's own WebKitGTK class still hands its driver's URL to RemoteConnection the
         # old way (selenium 4.51); that is not ours to fix, and nothing else is let through.
-        warnings.filterwarnings("ignore", "setting remote_server_addr in RemoteConnection",
-                                DeprecationWarning)
+        warnings.filterwarnings(
+            "ignore", "setting remote_server_addr in RemoteConnection", DeprecationWarning
+        )
         driver = webdriver.WebKitGTK(options=options, service=service)
     driver.set_page_load_timeout(60)
     driver.set_script_timeout(SW_TIMEOUT)
@@ -148,8 +157,9 @@ class Origin:
     """A built site served over real HTTP on ``127.0.0.1:<new free port>``, with a switch."""
 
     def __init__(self, app):
-        self.server = make_server("127.0.0.1", 0, app, server_class=ThreadingWSGIServer,
-                                  handler_class=SwitchableHandler)
+        self.server = make_server(
+            "127.0.0.1", 0, app, server_class=ThreadingWSGIServer, handler_class=SwitchableHandler
+        )
         self.server.online, self.server.requests = True, []
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -220,7 +230,8 @@ class Page:
 
         WebDriverWait(self.driver, timeout, poll_frequency=0.05).until(
             lambda _: self.evaluate(expression, arg),
-            f"not true within {timeout} s on {self.url}: {expression}")
+            f"not true within {timeout} s on {self.url}: {expression}",
+        )
 
     def locate(self, selector: str):
         from selenium.webdriver.common.by import By
@@ -254,10 +265,13 @@ def wait_offline_ready(page: Page) -> None:
     try:
         page.wait_for_function("() => document.documentElement.dataset.offline === 'ready'")
     except TimeoutException:
-        status = page.evaluate("(document.querySelector('[data-module=offline-status]') || {})"
-                               ".textContent")
-        pytest.fail(f"{page.url}: not saved for offline use within {SW_TIMEOUT} s; the page "
-                    f"says {status!r}; the server was asked {page.origin.server.requests}")
+        status = page.evaluate(
+            "(document.querySelector('[data-module=offline-status]') || {}).textContent"
+        )
+        pytest.fail(
+            f"{page.url}: not saved for offline use within {SW_TIMEOUT} s; the page "
+            f"says {status!r}; the server was asked {page.origin.server.requests}"
+        )
 
 
 def save_offline(page: Page, path: str) -> None:
@@ -272,7 +286,8 @@ def assert_from_service_worker(page: Page, path: str) -> None:
     """The page on screen is ``path`` and came from the service worker's cache: the network is
     cut and the server was never asked for it, and a service worker controls the page."""
     assert page.url == page.origin.url + path or page.url.startswith(
-        page.origin.url + path + "#"), page.url
+        page.origin.url + path + "#"
+    ), page.url
     asked = [target.split("?")[0] for target in page.origin.asked_offline()]
     assert path not in asked, f"{path} was asked of the network"
     assert page.evaluate("navigator.serviceWorker.controller !== null"), path

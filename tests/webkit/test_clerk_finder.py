@@ -45,8 +45,9 @@ def test_clerk_cards_work_offline(page, site, lang):
         # One tap back to the guide, at the counter step.
         page.locate(".clerk__back a").click()
         guide = f"/{lang}/{operator.id}/"
-        page.wait_for_function("(url) => location.href === url",
-                               f"{page.origin.url}{guide}#at-the-counter")
+        page.wait_for_function(
+            "(url) => location.href === url", f"{page.origin.url}{guide}#at-the-counter"
+        )
         assert_from_service_worker(page, guide)
         assert page.h1() == site.h1(guide)
         assert page.evaluate("document.getElementById('at-the-counter') !== null")

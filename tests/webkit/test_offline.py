@@ -32,7 +32,8 @@ def test_the_service_worker_takes_control_and_saves_the_language(page, site):
     page.goto("/en/")
     wait_controlled(page)  # the first visit, without a reload (clients.claim())
     assert page.evaluate("navigator.serviceWorker.controller.scriptURL") == (
-        page.origin.url + "/sw.js")
+        page.origin.url + "/sw.js"
+    )
     wait_offline_ready(page)
 
     cached = {url.split("?")[0] for urls in page.evaluate(CACHED).values() for url in urls}

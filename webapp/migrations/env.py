@@ -24,8 +24,11 @@ def get_metadata():
 
 def run_migrations_offline():
     """Emit SQL to standard output instead of running it (``flask db upgrade --sql``)."""
-    context.configure(url=config.get_main_option("sqlalchemy.url"),
-                      target_metadata=get_metadata(), literal_binds=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=get_metadata(),
+        literal_binds=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -35,7 +38,10 @@ def run_migrations_online():
 
     def process_revision_directives(context, revision, directives):
         # No empty revision when autogenerate finds no change.
-        if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+        if (
+            getattr(config.cmd_opts, "autogenerate", False)
+            and directives[0].upgrade_ops.is_empty()
+        ):
             directives[:] = []
             logger.info("No changes in schema detected.")
 

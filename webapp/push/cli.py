@@ -46,8 +46,13 @@ def send_command(now_text: str | None) -> None:
 
 
 @reminders_cli.command("worker")
-@click.option("--runs", type=click.IntRange(min=1), default=None, hidden=True,
-              help="Stop after this many runs (tests).")
+@click.option(
+    "--runs",
+    type=click.IntRange(min=1),
+    default=None,
+    hidden=True,
+    help="Stop after this many runs (tests).",
+)
 def worker_command(runs: int | None) -> None:
     """Keep sending due reminders, every REMINDERS_POLL_SECONDS, until SIGTERM/SIGINT.
 

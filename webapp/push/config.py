@@ -98,8 +98,12 @@ def origin_of(url: str) -> str:
         port = parts.port
     except ValueError:
         return ""
-    if parts.scheme not in ("https", "http") or not parts.hostname or parts.username \
-            or parts.password:
+    if (
+        parts.scheme not in ("https", "http")
+        or not parts.hostname
+        or parts.username
+        or parts.password
+    ):
         return ""
     default = {"https": 443, "http": 80}[parts.scheme]
     suffix = f":{port}" if port and port != default else ""
@@ -132,11 +136,13 @@ def read_settings(config: Mapping[str, Any]) -> PushSettings:
     """:class:`PushSettings` from a Flask config; ``ValueError`` on a bad value."""
     public_url = str(config.get("PUBLIC_URL", "")).rstrip("/")
     subject = config.get("VAPID_SUBJECT") or (
-        public_url if public_url.startswith("https://") else PushSettings.subject)
+        public_url if public_url.startswith("https://") else PushSettings.subject
+    )
     if not (subject.startswith("mailto:") or subject.startswith("https://")):
         raise ValueError("VAPID_SUBJECT must be a mailto: or https: URL")
-    tuning: dict[str, Any] = {attr: kind(config[name]) for name, (attr, kind) in TUNING.items()
-                              if name in config}
+    tuning: dict[str, Any] = {
+        attr: kind(config[name]) for name, (attr, kind) in TUNING.items() if name in config
+    }
     return PushSettings(
         services=_services(config.get("PUSH_SERVICES", DEFAULT_PUSH_SERVICES)),
         subject=subject,

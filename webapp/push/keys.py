@@ -41,8 +41,9 @@ class VapidKey:
 
     @classmethod
     def from_private(cls, private: ec.EllipticCurvePrivateKey) -> VapidKey:
-        point = private.public_key().public_bytes(serialization.Encoding.X962,
-                                                  serialization.PublicFormat.UncompressedPoint)
+        point = private.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
         return cls(private, b64url(point))
 
     def authorization(self, *, audience: str, subject: str, expires: int) -> str:
@@ -76,8 +77,8 @@ def _create_key_file(path: str) -> None:
     """Write a new key to ``path`` atomically, 0600 from the start; keep a key another process
     wrote."""
     pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption())
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     tmp = f"{path}.{os.getpid()}.{time.monotonic_ns()}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:

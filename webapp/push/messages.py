@@ -41,27 +41,43 @@ def _texts(kind: str, operator: str) -> tuple[str, str]:
     if kind == "unbind":
         # Facts: Azercell may give a number to another subscriber after the contract ends,
         # without notice; Bakcell has resold blocked numbers (§5).
-        return (_("3 days left: unbind your number"),
-                _("Move banks, e-wallets, payment apps, messengers and two-factor logins to "
-                  "another number while SMS codes still arrive. A closed number can later be "
-                  "given to someone else."))
+        return (
+            _("3 days left: unbind your number"),
+            _(
+                "Move banks, e-wallets, payment apps, messengers and two-factor logins to "
+                "another number while SMS codes still arrive. A closed number can later be "
+                "given to someone else."
+            ),
+        )
     if kind == "prepare":
         # Facts: balance generally not refunded; transfers only to the same network (§4);
         # registration card / residence permit "if you have one" (§1.1).
-        return (_("Tomorrow: close your %(operator)s number", operator=name),
-                _("Spend the remaining balance or move it to a number on the same network: it "
-                  "is generally not refunded. Pack your passport (and your registration card or "
-                  "residence permit, if you have one) and the SIM card."))
+        return (
+            _("Tomorrow: close your %(operator)s number", operator=name),
+            _(
+                "Spend the remaining balance or move it to a number on the same network: it "
+                "is generally not refunded. Pack your passport (and your registration card or "
+                "residence permit, if you have one) and the SIM card."
+            ),
+        )
     if kind == "close":
         # Facts: ask for termination of the contract / cancellation of the number, not
         # only closing the line; a confirmation is worth asking for, no operator promises one.
-        return (_("Today: close your %(operator)s number", operator=name),
-                _("Ask to terminate the contract and cancel the number, not only to close the "
-                  "line. Ask for a written or SMS confirmation."))
+        return (
+            _("Today: close your %(operator)s number", operator=name),
+            _(
+                "Ask to terminate the contract and cancel the number, not only to close the "
+                "line. Ask for a written or SMS confirmation."
+            ),
+        )
     if kind == "verify":
-        return (_("Is your old number really closed?"),
-                _("Check that the number no longer works and that no bank, app or service "
-                  "still sends texts to it."))
+        return (
+            _("Is your old number really closed?"),
+            _(
+                "Check that the number no longer works and that no bank, app or service "
+                "still sends texts to it."
+            ),
+        )
     raise ValueError(f"unknown reminder kind {kind!r}")
 
 
@@ -88,26 +104,41 @@ def rendered(kind: str, operator: str, locale: str, public_url: str = "") -> str
         actions = [
             {"action": "open", "title": _("Open checklist"), "navigate": navigate},
             # Without a service worker, "Done" opens the page, which marks the step done.
-            {"action": "done", "title": _("Done"),
-             "navigate": f"{public_url}/{lang_code}/{operator}/?done={kind}#remind"},
+            {
+                "action": "done",
+                "title": _("Done"),
+                "navigate": f"{public_url}/{lang_code}/{operator}/?done={kind}#remind",
+            },
         ]
-    return json.dumps({
-        "title": title,
-        "body": body,
-        "navigate": navigate,
-        "lang": i18n.HTML_LANG[lang_code],
-        # Arabic and Persian right to left: the phone lays the text out (and aligns it) so.
-        "dir": i18n.text_direction(lang_code),
-        # Same tag (and push Topic) for a re-send: the phone replaces, never stacks.
-        "tag": f"simexit-{kind}",
-        # Let our service worker (when it runs) add the icon and handle "Done".
-        "mutable": True,
-        "actions": actions,
-    }, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(
+        {
+            "title": title,
+            "body": body,
+            "navigate": navigate,
+            "lang": i18n.HTML_LANG[lang_code],
+            # Arabic and Persian right to left: the phone lays the text out (and aligns it) so.
+            "dir": i18n.text_direction(lang_code),
+            # Same tag (and push Topic) for a re-send: the phone replaces, never stacks.
+            "tag": f"simexit-{kind}",
+            # Let our service worker (when it runs) add the icon and handle "Done".
+            "mutable": True,
+            "actions": actions,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
-def payload(*, kind: str, operator: str, locale: str, plan_id: str, due: dt.datetime,
-            public_url: str = "", note: str | None = None) -> bytes:
+def payload(
+    *,
+    kind: str,
+    operator: str,
+    locale: str,
+    plan_id: str,
+    due: dt.datetime,
+    public_url: str = "",
+    note: str | None = None,
+) -> bytes:
     """The declarative push message of one reminder (``{"web_push": 8030, "notification":
     {…, "timestamp", "data": {"plan", "kind"}}}``) as compact UTF-8 JSON;
     :class:`PayloadTooLarge` over 3 KB.
@@ -115,8 +146,10 @@ def payload(*, kind: str, operator: str, locale: str, plan_id: str, due: dt.date
     :param note: :func:`rendered` for this kind, operator and locale, if already known.
     """
     note = note or rendered(kind, operator, locale, public_url)
-    extra = json.dumps({"timestamp": int(due.timestamp() * 1000),
-                        "data": {"plan": plan_id, "kind": kind}}, separators=(",", ":"))
+    extra = json.dumps(
+        {"timestamp": int(due.timestamp() * 1000), "data": {"plan": plan_id, "kind": kind}},
+        separators=(",", ":"),
+    )
     data = f'{{"web_push":8030,"notification":{note[:-1]},{extra[1:]}}}'.encode()
     if len(data) > MAX_PAYLOAD_BYTES:
         raise PayloadTooLarge(f"{kind}/{locale}: {len(data)} bytes")

@@ -32,16 +32,22 @@ class UTCDateTime(sa.TypeDecorator[dt.datetime]):
     impl = sa.DateTime
     cache_ok = True
 
-    def process_bind_param(self, value: dt.datetime | None, dialect: sa.Dialect  # noqa: ARG002
-                           ) -> dt.datetime | None:
+    def process_bind_param(
+        self,
+        value: dt.datetime | None,
+        dialect: sa.Dialect,  # noqa: ARG002
+    ) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
         return value.astimezone(dt.UTC).replace(tzinfo=None)
 
-    def process_result_value(self, value: dt.datetime | None, dialect: sa.Dialect  # noqa: ARG002
-                             ) -> dt.datetime | None:
+    def process_result_value(
+        self,
+        value: dt.datetime | None,
+        dialect: sa.Dialect,  # noqa: ARG002
+    ) -> dt.datetime | None:
         return None if value is None else value.replace(tzinfo=dt.UTC)
 
 
@@ -63,7 +69,8 @@ class Plan(Model):
     id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64))
     subscription_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("subscription.id", ondelete="CASCADE"), unique=True)
+        sa.ForeignKey("subscription.id", ondelete="CASCADE"), unique=True
+    )
     locale: Mapped[str] = mapped_column(sa.String(16))
     operator: Mapped[str] = mapped_column(sa.String(16))
     day: Mapped[dt.date] = mapped_column(sa.Date)
@@ -74,7 +81,8 @@ class Plan(Model):
 
     subscription: Mapped[Subscription] = relationship()
     reminders: Mapped[list[Reminder]] = relationship(
-        order_by="Reminder.due_at", cascade="all, delete-orphan", passive_deletes=True)
+        order_by="Reminder.due_at", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class Reminder(Model):
@@ -84,8 +92,12 @@ class Reminder(Model):
     __table_args__ = (
         sa.UniqueConstraint("plan_id", "kind"),
         sa.CheckConstraint(f"state IN {STATES}", name="state"),
-        sa.Index("ix_reminder_pending", "next_attempt_at", sqlite_where=IS_PENDING,
-                 postgresql_where=IS_PENDING),
+        sa.Index(
+            "ix_reminder_pending",
+            "next_attempt_at",
+            sqlite_where=IS_PENDING,
+            postgresql_where=IS_PENDING,
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[str] = mapped_column(sa.ForeignKey("plan.id", ondelete="CASCADE"))

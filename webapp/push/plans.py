@@ -42,11 +42,20 @@ def _subscription(info: dict, now: dt.datetime) -> Subscription:
 
 def _drop_plan_of(sub: Subscription, keep: str | None = None) -> None:
     db.session.execute(
-        sa.delete(Plan).where(Plan.subscription_id == sub.id, Plan.id != (keep or "")))
+        sa.delete(Plan).where(Plan.subscription_id == sub.id, Plan.id != (keep or ""))
+    )
 
 
-def create_plan(subscription: dict, *, locale: str, operator: str, day: dt.date, timezone: str,
-                reminders: Sequence[schedule.Reminder], now: dt.datetime) -> tuple[Plan, str]:
+def create_plan(
+    subscription: dict,
+    *,
+    locale: str,
+    operator: str,
+    day: dt.date,
+    timezone: str,
+    reminders: Sequence[schedule.Reminder],
+    now: dt.datetime,
+) -> tuple[Plan, str]:
     """Store a plan for a validated subscription, replacing that endpoint's earlier plan.
 
     :return: the plan and its management token (shown once, stored hashed).
@@ -54,11 +63,21 @@ def create_plan(subscription: dict, *, locale: str, operator: str, day: dt.date,
     sub = _subscription(subscription, now)
     _drop_plan_of(sub)
     token = secrets.token_urlsafe(32)
-    plan = Plan(id=secrets.token_urlsafe(16), token_hash=hash_token(token), subscription=sub,
-                locale=locale, operator=operator, day=day, timezone=timezone, created_at=now,
-                expires_at=max(r.due for r in reminders) + RETENTION)
-    plan.reminders = [Reminder(kind=r.kind, due_at=r.due, next_attempt_at=r.due, state=PENDING,
-                               attempts=0) for r in reminders]
+    plan = Plan(
+        id=secrets.token_urlsafe(16),
+        token_hash=hash_token(token),
+        subscription=sub,
+        locale=locale,
+        operator=operator,
+        day=day,
+        timezone=timezone,
+        created_at=now,
+        expires_at=max(r.due for r in reminders) + RETENTION,
+    )
+    plan.reminders = [
+        Reminder(kind=r.kind, due_at=r.due, next_attempt_at=r.due, state=PENDING, attempts=0)
+        for r in reminders
+    ]
     db.session.add(plan)
     db.session.commit()
     return plan, token

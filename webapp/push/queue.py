@@ -53,8 +53,9 @@ class Due:
         return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
 
 
-def claim_due(now: dt.datetime, *, limit: int, lease: dt.timedelta,
-              wall_now: dt.datetime | None = None) -> list[Due]:
+def claim_due(
+    now: dt.datetime, *, limit: int, lease: dt.timedelta, wall_now: dt.datetime | None = None
+) -> list[Due]:
     """Atomically claim up to ``limit`` reminders due at ``now``, for ``lease``.
 
     One statement, ``UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING``:
@@ -73,41 +74,72 @@ def claim_due(now: dt.datetime, *, limit: int, lease: dt.timedelta,
     table = _REMINDER
     candidates = (
         sa.select(table.c.id)
-        .where(IS_PENDING, table.c.next_attempt_at <= now,
-               sa.or_(table.c.claimed_until.is_(None), table.c.claimed_until < wall_now))
+        .where(
+            IS_PENDING,
+            table.c.next_attempt_at <= now,
+            sa.or_(table.c.claimed_until.is_(None), table.c.claimed_until < wall_now),
+        )
         .order_by(table.c.next_attempt_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    claimed = db.session.execute(
-        sa.update(table)
-        .where(table.c.id.in_(candidates.scalar_subquery()))
-        .values(claim=claim, claimed_until=wall_now + lease)
-        .returning(table.c.id)
-    ).scalars().all()
+    claimed = (
+        db.session.execute(
+            sa.update(table)
+            .where(table.c.id.in_(candidates.scalar_subquery()))
+            .values(claim=claim, claimed_until=wall_now + lease)
+            .returning(table.c.id)
+        )
+        .scalars()
+        .all()
+    )
     db.session.commit()
     if not claimed:
         return []
     # Plain rows, not ORM objects: a batch is hundreds of rows, read once.
     rows = db.session.execute(
-        sa.select(Reminder.id, Reminder.kind, Reminder.due_at, Reminder.attempts, Plan.id,
-                  Plan.locale, Plan.operator, Subscription.id, Subscription.endpoint,
-                  Subscription.p256dh, Subscription.auth)
+        sa.select(
+            Reminder.id,
+            Reminder.kind,
+            Reminder.due_at,
+            Reminder.attempts,
+            Plan.id,
+            Plan.locale,
+            Plan.operator,
+            Subscription.id,
+            Subscription.endpoint,
+            Subscription.p256dh,
+            Subscription.auth,
+        )
         .join(Plan, Reminder.plan_id == Plan.id)
         .join(Subscription, Plan.subscription_id == Subscription.id)
         .where(Reminder.id.in_(claimed), Reminder.claim == claim)
         .order_by(Reminder.next_attempt_at)
     ).all()
-    due = [Due(rid, claim, kind, due_at, attempts, plan_id, locale, operator, sub_id,
-               endpoint, p256dh, auth)
-           for rid, kind, due_at, attempts, plan_id, locale, operator, sub_id, endpoint, p256dh,
-           auth in rows]
+    due = [
+        Due(
+            rid,
+            claim,
+            kind,
+            due_at,
+            attempts,
+            plan_id,
+            locale,
+            operator,
+            sub_id,
+            endpoint,
+            p256dh,
+            auth,
+        )
+        for rid, kind, due_at, attempts, plan_id, locale, operator, sub_id, endpoint, p256dh, auth in rows
+    ]
     db.session.commit()
     return due
 
 
-def renew(claim: str, ids: Iterable[int], *, lease: dt.timedelta,
-          wall_now: dt.datetime | None = None) -> int:
+def renew(
+    claim: str, ids: Iterable[int], *, lease: dt.timedelta, wall_now: dt.datetime | None = None
+) -> int:
     """Extend the lease of the reminders still held under ``claim``; return how many.
 
     A sender renews while it works, so a slow batch (timeouts, inline retries) is
@@ -152,20 +184,27 @@ def record(outcomes: Iterable[Outcome], now: dt.datetime) -> None:
         if o.state == GONE:
             gone.add(o.due.subscription_id)
             continue
-        rows.setdefault(o.state, []).append({
-            "rid": o.due.id, "old_claim": o.due.claim, "attempts": o.attempts,
-            "last_status": o.status, "last_error": (o.error or "")[:200] or None,
-            "next_attempt_at": o.retry_at or o.due.due,
-            "sent_at": now if o.state == SENT else None,
-        })
+        rows.setdefault(o.state, []).append(
+            {
+                "rid": o.due.id,
+                "old_claim": o.due.claim,
+                "attempts": o.attempts,
+                "last_status": o.status,
+                "last_error": (o.error or "")[:200] or None,
+                "next_attempt_at": o.retry_at or o.due.due,
+                "sent_at": now if o.state == SENT else None,
+            }
+        )
     stmt = (
         sa.update(table)
         .where(table.c.id == sa.bindparam("rid"), table.c.claim == sa.bindparam("old_claim"))
         .values(claim=None, claimed_until=None)
     )
     for state, params in rows.items():
-        values = {"state": state, **{k: sa.bindparam(k) for k in params[0] if k not in
-                                     ("rid", "old_claim")}}
+        values = {
+            "state": state,
+            **{k: sa.bindparam(k) for k in params[0] if k not in ("rid", "old_claim")},
+        }
         db.session.execute(stmt.values(**values), params)
     if gone:
         db.session.execute(sa.delete(Subscription).where(Subscription.id.in_(gone)))
@@ -177,7 +216,8 @@ def cleanup(now: dt.datetime) -> int:
     deleted = _rowcount(
         sa.delete(Subscription).where(
             Subscription.id.in_(sa.select(Plan.subscription_id).where(Plan.expires_at < now))
-            | ~sa.exists().where(Plan.subscription_id == Subscription.id))
+            | ~sa.exists().where(Plan.subscription_id == Subscription.id)
+        )
     )
     db.session.commit()
     return deleted

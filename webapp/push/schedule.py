@@ -165,5 +165,10 @@ def working_day(day: dt.date) -> WorkingDay:
     if is_working_day(day):
         return WorkingDay(day, ok=True)
     name = holiday_name(day)
-    return WorkingDay(day, ok=False, reason="holiday" if name else "weekend", holiday=name,
-                      suggested=next_working_day(day))
+    return WorkingDay(
+        day,
+        ok=False,
+        reason="holiday" if name else "weekend",
+        holiday=name,
+        suggested=next_working_day(day),
+    )

@@ -84,8 +84,13 @@ class Stats:
         return self.sent + self.rescheduled + self.failed + self.expired + self.unsubscribed
 
     def add(self, outcomes: list[Outcome]) -> None:
-        names = {SENT: "sent", PENDING: "rescheduled", FAILED: "failed", EXPIRED: "expired",
-                 GONE: "unsubscribed"}
+        names = {
+            SENT: "sent",
+            PENDING: "rescheduled",
+            FAILED: "failed",
+            EXPIRED: "expired",
+            GONE: "unsubscribed",
+        }
         for outcome in outcomes:
             name = names[outcome.state]
             setattr(self, name, getattr(self, name) + 1)
@@ -111,8 +116,14 @@ def retry_after_seconds(value: str | None, now: float) -> float | None:
 class Sender:
     """Sends claimed reminders; keeps the VAPID header cache between runs."""
 
-    def __init__(self, *, key: VapidKey, config: PushSettings, public_url: str = "",
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        *,
+        key: VapidKey,
+        config: PushSettings,
+        public_url: str = "",
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.key = key
         self.config = config
         self.public_url = public_url
@@ -133,28 +144,45 @@ class Sender:
         cached = self._vapid.get(origin)
         if cached is None or cached[1] - now < VAPID_REFRESH_MARGIN:
             expires = now + VAPID_LIFETIME
-            header = self.key.authorization(audience=origin, subject=self.config.subject,
-                                            expires=expires)
+            header = self.key.authorization(
+                audience=origin, subject=self.config.subject, expires=expires
+            )
             cached = self._vapid[origin] = (header, expires)
         return cached[0]
 
-    async def _post(self, pusher: WebPusher, origin: str, due: Due, data: bytes, *,
-                    ttl: int, urgency: str, limit: asyncio.Semaphore
-                    ) -> tuple[int | None, float | None, str | None]:
+    async def _post(
+        self,
+        pusher: WebPusher,
+        origin: str,
+        due: Due,
+        data: bytes,
+        *,
+        ttl: int,
+        urgency: str,
+        limit: asyncio.Semaphore,
+    ) -> tuple[int | None, float | None, str | None]:
         """One request: (status, Retry-After seconds, network error); either status or error."""
-        headers = {"Authorization": self.vapid_header(origin), "Urgency": urgency,
-                   "Topic": due.kind}
+        headers = {
+            "Authorization": self.vapid_header(origin),
+            "Urgency": urgency,
+            "Topic": due.kind,
+        }
         async with limit:
             try:
-                response = await pusher.send_async(data, headers, ttl=ttl,
-                                                   timeout=pusher.aiohttp_session.timeout)
+                response = await pusher.send_async(
+                    data, headers, ttl=ttl, timeout=pusher.aiohttp_session.timeout
+                )
             except (aiohttp.ClientError, TimeoutError) as e:
                 return None, None, f"{type(e).__name__}: {e}"[:200]
-        return response.status, retry_after_seconds(response.headers.get("Retry-After"),
-                                                     self.clock()), None
+        return (
+            response.status,
+            retry_after_seconds(response.headers.get("Retry-After"), self.clock()),
+            None,
+        )
 
-    async def deliver(self, session: aiohttp.ClientSession, due: Due, now: dt.datetime,
-                      limit: asyncio.Semaphore) -> Outcome:
+    async def deliver(
+        self, session: aiohttp.ClientSession, due: Due, now: dt.datetime, limit: asyncio.Semaphore
+    ) -> Outcome:
         """Send one reminder, retrying transient failures; return what happened."""
         config = self.config
         origin = origin_of(due.endpoint)
@@ -169,43 +197,67 @@ class Sender:
         key = (due.kind, due.operator, due.locale)
         if key not in self._notes:
             self._notes[key] = messages.rendered(*key, public_url=self.public_url)
-        data = messages.payload(kind=due.kind, operator=due.operator, locale=due.locale,
-                                plan_id=due.plan_id, due=due.due, public_url=self.public_url,
-                                note=self._notes[key])
+        data = messages.payload(
+            kind=due.kind,
+            operator=due.operator,
+            locale=due.locale,
+            plan_id=due.plan_id,
+            due=due.due,
+            public_url=self.public_url,
+            note=self._notes[key],
+        )
         ttl = int((stale - now).total_seconds())
         pusher = WebPusher(due.subscription_info, aiohttp_session=session)
         attempts = due.attempts
         for _ in range(config.max_attempts):
             attempts += 1
-            status, retry_after, error = await self._post(pusher, origin, due, data, ttl=ttl,
-                                                          urgency=rule.urgency, limit=limit)
+            status, retry_after, error = await self._post(
+                pusher, origin, due, data, ttl=ttl, urgency=rule.urgency, limit=limit
+            )
             if status in (201, 202):
                 return Outcome(due, SENT, attempts, status)
             if status in (404, 410):
                 return Outcome(due, GONE, attempts, status)
             if status == 413:
-                log.error("reminder %s: push service says payload too large (%d bytes): a bug",
-                          due.id, len(data))
+                log.error(
+                    "reminder %s: push service says payload too large (%d bytes): a bug",
+                    due.id,
+                    len(data),
+                )
                 return Outcome(due, FAILED, attempts, status, "payload too large")
             if status is not None and status != 429 and status < 500:
                 log.error("reminder %s: push service answered %s", due.id, status)
                 return Outcome(due, FAILED, attempts, status, f"HTTP {status}")
             error = error or f"HTTP {status}"
             if attempts >= config.max_attempts:
-                log.warning("reminder %s: giving up after %d attempts (%s)", due.id, attempts,
-                            error)
+                log.warning(
+                    "reminder %s: giving up after %d attempts (%s)", due.id, attempts, error
+                )
                 return Outcome(due, FAILED, attempts, status, error)
-            delay = retry_after if retry_after is not None \
-                else config.retry_base * 2 ** (attempts - 1)
+            delay = (
+                retry_after if retry_after is not None else config.retry_base * 2 ** (attempts - 1)
+            )
             delay = min(delay, MAX_RETRY_DELAY)
             if delay > config.retry_inline_max:
-                return Outcome(due, PENDING, attempts, status, error,
-                               retry_at=now + dt.timedelta(seconds=delay))
+                return Outcome(
+                    due,
+                    PENDING,
+                    attempts,
+                    status,
+                    error,
+                    retry_at=now + dt.timedelta(seconds=delay),
+                )
             await asyncio.sleep(delay)
         return Outcome(due, FAILED, attempts, error="attempts exhausted")
 
-    async def send_batch(self, session: aiohttp.ClientSession, batch: list[Due], now: dt.datetime,
-                         limit: asyncio.Semaphore, stats: Stats) -> None:
+    async def send_batch(
+        self,
+        session: aiohttp.ClientSession,
+        batch: list[Due],
+        now: dt.datetime,
+        limit: asyncio.Semaphore,
+        stats: Stats,
+    ) -> None:
         """Send one claimed batch concurrently, recording outcomes as they come in.
 
         While requests are in flight the claims still open are renewed every third of
@@ -239,8 +291,11 @@ class Sender:
                     buffer.append(finished[taken].result())  # a bug in deliver() propagates here
                     taken += 1
                 clock = time.monotonic()
-                if buffer and (len(buffer) >= RECORD_EVERY or len(buffer) == len(open_ids)
-                               or clock - last_record >= RECORD_INTERVAL):
+                if buffer and (
+                    len(buffer) >= RECORD_EVERY
+                    or len(buffer) == len(open_ids)
+                    or clock - last_record >= RECORD_INTERVAL
+                ):
                     queue.record(buffer, now)
                     stats.add(buffer)
                     open_ids.difference_update(o.due.id for o in buffer)

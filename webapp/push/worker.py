@@ -40,8 +40,9 @@ log = logging.getLogger(__name__)
 SLEEP_SLICE = 1.0
 
 
-def backoff(failures: int, *, first: float, cap: float,
-            rand: Callable[[], float] = random.random) -> float:
+def backoff(
+    failures: int, *, first: float, cap: float, rand: Callable[[], float] = random.random
+) -> float:
     """Seconds to wait after ``failures`` (≥ 1) failed runs in a row.
 
     ``first``, doubled with each failure, at most ``cap``; then less a random part of up
@@ -102,8 +103,11 @@ def work(sender: Sender, config: PushSettings, *, runs: int | None = None) -> No
                 failures += 1
                 wait = backoff(failures, first=config.backoff_first, cap=config.backoff_max)
                 if unavailable(e):
-                    log.warning("reminders: database unavailable (%s); next try in %.1f s",
-                                describe_error(e), wait)
+                    log.warning(
+                        "reminders: database unavailable (%s); next try in %.1f s",
+                        describe_error(e),
+                        wait,
+                    )
                 else:
                     log.exception("reminders: run failed; next try in %.1f s", wait)
                 _forget_session()

@@ -9,13 +9,13 @@ knows, whichever process writes (on SQLite this copies the table: batch mode).
 Revision ID: 0002
 Revises: 0001
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0002'
-down_revision = '0001'
+revision = "0002"
+down_revision = "0001"
 branch_labels = None
 depends_on = None
 
@@ -24,16 +24,22 @@ STATES = "state IN ('pending', 'sent', 'done', 'failed', 'expired')"
 
 
 def upgrade():
-    with op.batch_alter_table('reminder', schema=None) as batch_op:
-        batch_op.drop_index('ix_reminder_due')
-        batch_op.create_check_constraint('state', STATES)
+    with op.batch_alter_table("reminder", schema=None) as batch_op:
+        batch_op.drop_index("ix_reminder_due")
+        batch_op.create_check_constraint("state", STATES)
     # Outside batch mode: SQLite's table copy would not keep the partial WHERE.
-    op.create_index('ix_reminder_pending', 'reminder', ['next_attempt_at'], unique=False,
-                    sqlite_where=PENDING, postgresql_where=PENDING)
+    op.create_index(
+        "ix_reminder_pending",
+        "reminder",
+        ["next_attempt_at"],
+        unique=False,
+        sqlite_where=PENDING,
+        postgresql_where=PENDING,
+    )
 
 
 def downgrade():
-    op.drop_index('ix_reminder_pending', table_name='reminder')
-    with op.batch_alter_table('reminder', schema=None) as batch_op:
-        batch_op.drop_constraint(op.f('ck_reminder_state'), type_='check')
-        batch_op.create_index('ix_reminder_due', ['state', 'next_attempt_at'], unique=False)
+    op.drop_index("ix_reminder_pending", table_name="reminder")
+    with op.batch_alter_table("reminder", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_reminder_state"), type_="check")
+        batch_op.create_index("ix_reminder_due", ["state", "next_attempt_at"], unique=False)
