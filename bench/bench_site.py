@@ -81,11 +81,13 @@ def main() -> int:
         total = [sizes(read(u)) for u in urls]
         gz, br = sum(t[0] for t in total), sum(t[1] for t in total)
         print(
-            f"precache {lang}: {len(urls)} files, gzip {gz / 1024:.1f} KB, brotli {br / 1024:.1f} KB"
+            f"precache {lang}: {len(urls)} files, gzip {gz / 1024:.1f} KB,"
+            f" brotli {br / 1024:.1f} KB"
             f" (budget {PRECACHE_BUDGET // 1024} KB)"
         )
     print(
-        f"largest guide page HTML+CSS+JS: gzip {worst / 1024:.1f} KB (budget {PAGE_BUDGET // 1024} KB)"
+        f"largest guide page HTML+CSS+JS: gzip {worst / 1024:.1f} KB"
+        f" (budget {PAGE_BUDGET // 1024} KB)"
     )
     return 0
 

@@ -63,7 +63,8 @@ def main() -> None:
         f.write(
             '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
             '<rect width="32" height="32" rx="6" fill="#0b5a55"/>'
-            '<path d="M6 5h9l3 3v19H6z" fill="#fff"/><rect x="8.6" y="14" width="6.8" height="6.5" rx=".8" fill="#0b5a55"/>'
+            '<path d="M6 5h9l3 3v19H6z" fill="#fff"/>'
+            '<rect x="8.6" y="14" width="6.8" height="6.5" rx=".8" fill="#0b5a55"/>'
             '<path d="M19.5 17.2h5.5v-2.4l4 3.6-4 3.6v-2.4h-5.5z" fill="#fff"/></svg>\n'
         )
 

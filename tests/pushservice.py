@@ -67,7 +67,10 @@ def decrypt_aes128gcm(body: bytes, private_key: ec.EllipticCurvePrivateKey, auth
 
 
 def verify_vapid(header: str, origin: str, now: float) -> tuple[str, dict]:
-    """Check an ``Authorization: vapid t=…,k=…`` header; return (k, claims). ``ValueError`` if bad."""
+    """Check an ``Authorization: vapid t=…,k=…`` header; return (k, claims).
+
+    ``ValueError`` if bad.
+    """
     scheme, _, params = header.partition(" ")
     if scheme.lower() != "vapid":
         raise ValueError(f"scheme {scheme!r}")

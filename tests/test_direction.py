@@ -56,7 +56,13 @@ def physical_sides(css: str) -> list[str]:
     # Shorthands with a different left and right: "padding: 0 0 1rem 3rem", "border-radius: 0 6px".
     for prop, value in re.findall(r"(?<![\w-])(margin|padding|border-radius)\s*:\s*([^;}]+)", css):
         values = value.replace("!important", "").split("/")[0].split()
-        if prop == "border-radius" and len(set(values)) > 1 or prop != "border-radius" and len(values) == 4 and values[1] != values[3]:
+        if (
+            prop == "border-radius"
+            and len(set(values)) > 1
+            or prop != "border-radius"
+            and len(values) == 4
+            and values[1] != values[3]
+        ):
             found.append(f"{prop}: {value.strip()}")
     return found
 

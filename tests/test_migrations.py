@@ -98,7 +98,8 @@ def test_the_schema_rejects_an_unknown_state(app, schema):
     with app.app_context(), pytest.raises(sa.exc.IntegrityError), db.engine.begin() as connection:
         connection.execute(
             sa.text(
-                "INSERT INTO subscription VALUES (1, 'https://x.invalid/1', 'k', 'a', '2026-01-01')"
+                "INSERT INTO subscription VALUES"
+                " (1, 'https://x.invalid/1', 'k', 'a', '2026-01-01')"
             )
         )
         connection.execute(

@@ -183,12 +183,16 @@ BROKEN_NAMES = """(names) => {
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         if (!node.parentElement.checkVisibility()) { continue; }
         for (const name of names) {
-            for (let at = node.data.indexOf(name); at !== -1; at = node.data.indexOf(name, at + 1)) {
+            for (let at = node.data.indexOf(name); at !== -1;
+                 at = node.data.indexOf(name, at + 1)) {
                 const range = document.createRange();
                 range.setStart(node, at);
                 range.setEnd(node, at + name.length);
-                const tops = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top)));
-                if (tops.size > 1) { broken.push(name + ' in ' + node.parentElement.outerHTML.slice(0, 80)); }
+                const rects = Array.from(range.getClientRects());
+                const tops = new Set(rects.map((r) => Math.round(r.top)));
+                if (tops.size > 1) {
+                    broken.push(name + ' in ' + node.parentElement.outerHTML.slice(0, 80));
+                }
             }
         }
     }

@@ -47,12 +47,14 @@ OVERFLOW = """() => {
              + ' right=' + Math.round(el.getBoundingClientRect().right));
     const startSide = shown.filter((el) => {
         const position = getComputedStyle(el).position;
-        const box = (position === 'absolute' || position === 'fixed') ? el.offsetParent : el.parentElement;
+        const placed = position === 'absolute' || position === 'fixed';
+        const box = placed ? el.offsetParent : el.parentElement;
         if (!box || box === document.body.parentElement) { return false; }
         const inner = el.getBoundingClientRect(), outer = box.getBoundingClientRect();
         return rtl ? inner.right > outer.right + 0.5 : inner.left < outer.left - 0.5;
     }).slice(0, 5).map((el) => name(el) + ' sticks out of ' + name(
-        el.offsetParent && getComputedStyle(el).position === 'absolute' ? el.offsetParent : el.parentElement));
+        el.offsetParent && getComputedStyle(el).position === 'absolute'
+            ? el.offsetParent : el.parentElement));
     return {scrollWidth: root.scrollWidth, clientWidth: width, direction: rtl ? 'rtl' : 'ltr',
             rootFontSize: getComputedStyle(root).fontSize, culprits, startSide};
 }"""

@@ -62,7 +62,8 @@ def assert_offline_page(page, site, lang: str) -> None:
 
 
 def test_a_language_not_saved_shows_its_own_offline_page(page, context, site):
-    """Every install saves each language's offline page, so the answer is in the language asked for."""
+    """Every install saves each language's offline page, so the answer is in the language
+    asked for."""
     page.goto("/en/azercell/")
     wait_controlled(page)
     wait_offline_ready(page)

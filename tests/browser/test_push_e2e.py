@@ -247,7 +247,8 @@ def test_reminder_is_subscribed_sent_decrypted_and_shown(browser, server, push_a
         cdp.on(
             "ServiceWorker.workerVersionUpdated",
             lambda e: worker_events.extend(
-                f"version {v['registrationId']}/{v['versionId']} {v['status']} {v['runningStatus']}"
+                f"version {v['registrationId']}/{v['versionId']}"
+                f" {v['status']} {v['runningStatus']}"
                 for v in e["versions"]
             ),
         )

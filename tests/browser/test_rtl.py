@@ -43,7 +43,8 @@ VISUAL_ORDER = """(root) => {
                 range.setStart(node, i);
                 range.setEnd(node, i + 1);
                 const rect = range.getBoundingClientRect();
-                boxes.push({char: node.data[i], x: rect.left + rect.width / 2, top: Math.round(rect.top)});
+                const x = rect.left + rect.width / 2;
+                boxes.push({char: node.data[i], x: x, top: Math.round(rect.top)});
             }
             const inOrder = boxes.every((box, i) => i === 0 || box.top !== boxes[i - 1].top
                                         || box.x > boxes[i - 1].x);
@@ -161,7 +162,8 @@ def test_the_clerk_card_takes_persian_digits_and_shows_the_number_left_to_right(
         const side = (el) => ({direction: getComputedStyle(el).direction,
                                left: box(el).left, right: box(el).right});
         return {digits: digits.textContent, direction: getComputedStyle(digits).direction,
-                az: side(label.querySelector('[lang=az]')), ru: side(label.querySelector('[lang=ru]')),
+                az: side(label.querySelector('[lang=az]')),
+                ru: side(label.querySelector('[lang=ru]')),
                 own: getComputedStyle(label.querySelector('.clerk-number__own')).direction,
                 fits: box(digits).left >= box(card).left && box(digits).right <= box(card).right};
     }""")
@@ -171,7 +173,8 @@ def test_the_clerk_card_takes_persian_digits_and_shows_the_number_left_to_right(
         f"() => ({VISUAL_ORDER})(document.querySelector('[data-clerk-number-card]'))"
     )
     assert [run["text"] for run in runs] == ["+994 55 123 45 67"] and out_of_order(runs) == []
-    # The card is Azerbaijani with Russian beneath, both left to right; the small print is the page's.
+    # The card is Azerbaijani with Russian beneath, both left to right; the small print is the
+    # page's.
     assert card["az"]["direction"] == card["ru"]["direction"] == "ltr"
     assert card["own"] == "rtl"
 

@@ -29,7 +29,8 @@ BEFORE_SCRIPTS = """() => {
         started: document.documentElement.classList.contains('js-enabled'),
         boxes: [...document.body.querySelectorAll('*')].flatMap((element) => {
             const box = element.getBoundingClientRect();
-            const seen = box.width > 0 && box.height > 0 && box.top < innerHeight && box.bottom > 0;
+            const seen = box.width > 0 && box.height > 0
+                && box.top < innerHeight && box.bottom > 0;
             return seen ? [[element, box.left + scrollX, box.top + scrollY]] : [];
         }),
     };

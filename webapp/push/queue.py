@@ -116,23 +116,8 @@ def claim_due(
         .where(Reminder.id.in_(claimed), Reminder.claim == claim)
         .order_by(Reminder.next_attempt_at)
     ).all()
-    due = [
-        Due(
-            rid,
-            claim,
-            kind,
-            due_at,
-            attempts,
-            plan_id,
-            locale,
-            operator,
-            sub_id,
-            endpoint,
-            p256dh,
-            auth,
-        )
-        for rid, kind, due_at, attempts, plan_id, locale, operator, sub_id, endpoint, p256dh, auth in rows
-    ]
+    # A row is the Due's fields after its claim, in order.
+    due = [Due(row[0], claim, *row[1:]) for row in rows]
     db.session.commit()
     return due
 
