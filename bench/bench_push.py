@@ -33,8 +33,12 @@ sys.path[:0] = [HERE, os.path.dirname(HERE)]
 from countingpush import CountingPushService  # noqa: E402
 
 
-def sender_process(config: dict, now_iso: str, ready, go, results) -> None:
-    """Child process: a sender with its app ready, that runs once when told to."""
+def sender_process(config: dict, now_iso: str, ready, go, results, profile=None) -> None:
+    """Child process: a sender with its app ready, that runs once when told to.
+
+    With ``profile`` (a file name), the run is profiled (cProfile) into that file.
+    """
+    import cProfile
     import datetime as dt
 
     from webapp import create_app
@@ -46,15 +50,24 @@ def sender_process(config: dict, now_iso: str, ready, go, results) -> None:
         sender.settle_memory()  # as ``reminders worker`` does
         ready.wait()
         go.wait()
-        results.put(sender.run_once(now=dt.datetime.fromisoformat(now_iso), sender=one).sent)
+        profiler = cProfile.Profile() if profile else None
+        if profiler:
+            profiler.enable()
+        stats = sender.run_once(now=dt.datetime.fromisoformat(now_iso), sender=one)
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(profile)
+        results.put(stats.sent)
 
 
-def run_senders(config: dict, now, processes: int) -> tuple[float, int]:
+def run_senders(config: dict, now, processes: int, profile=None) -> tuple[float, int]:
     """Seconds for ``processes`` ready senders to send everything due at ``now``; and the count."""
     ctx = multiprocessing.get_context("spawn")
     ready, go, results = ctx.Barrier(processes + 1), ctx.Event(), ctx.Queue()
     children = [
-        ctx.Process(target=sender_process, args=(config, now.isoformat(), ready, go, results))
+        ctx.Process(
+            target=sender_process, args=(config, now.isoformat(), ready, go, results, profile)
+        )
         for _ in range(processes)
     ]
     for child in children:
@@ -67,6 +80,35 @@ def run_senders(config: dict, now, processes: int) -> tuple[float, int]:
     for child in children:
         child.join(timeout=30)
     return elapsed, sent
+
+
+#: Where a profiled sender's own time goes: the first group whose text is in a function's
+#: file name (or, for built-ins, its name) counts it.
+PROFILE_GROUPS = (
+    ("encryption (pywebpush, http_ece, cryptography)", ("pywebpush", "http_ece", "cryptography")),
+    ("HTTP client (aiohttp, yarl, multidict)", ("aiohttp", "yarl", "multidict", "propcache")),
+    ("database (SQLAlchemy, sqlite3)", ("sqlalchemy", "sqlite3")),
+    ("event loop (asyncio, uvloop)", ("asyncio", "uvloop")),
+    ("JSON", ("json",)),
+    ("SIM Exit (webapp)", ("webapp",)),
+)
+
+
+def print_profile(path: str) -> None:
+    """Print a profiled run's own time by library, then its 15 costliest functions."""
+    import pstats
+
+    stats = pstats.Stats(path)
+    total = sum(row[2] for row in stats.stats.values())  # type: ignore[attr-defined]
+    groups: dict[str, float] = {}
+    for (file, _, name), row in stats.stats.items():  # type: ignore[attr-defined]
+        where = file if file != "~" else name
+        group = next((g for g, keys in PROFILE_GROUPS if any(k in where for k in keys)), "other")
+        groups[group] = groups.get(group, 0.0) + row[2]
+    print(f"profile of one sender run ({total:.2f} s of own time; cProfile slows it down):")
+    for group, seconds in sorted(groups.items(), key=lambda item: -item[1]):
+        print(f"  {seconds / total:6.1%}  {group}")
+    stats.sort_stats("tottime").print_stats(15)
 
 
 def main(argv=None) -> int:
@@ -93,6 +135,12 @@ def main(argv=None) -> int:
         type=int,
         default=3,
         help="runs of each measurement; the median is printed (default 3)",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="also profile one single-process run (cProfile) into FILE and print where "
+        "its time goes, by library",
     )
     args = parser.parse_args(argv)
     plain_count = args.plain_count or args.count
@@ -167,24 +215,32 @@ def main(argv=None) -> int:
 
                 push.vapid_key()  # created once, shared by the sender processes
 
+                def reset_reminders() -> None:
+                    """Make every reminder due and unsent again."""
+                    db.session.execute(
+                        sa.update(models.Reminder).values(
+                            state="pending",
+                            attempts=0,
+                            claim=None,
+                            claimed_until=None,
+                            sent_at=None,
+                            last_status=None,
+                        )
+                    )
+                    db.session.commit()
+
                 # 1. Our sender, end to end (claim, send, record), in 1..N processes.
                 ours: dict[int, list[float]] = {}
                 for processes in (int(p) for p in args.processes.split(",")):
                     for _ in range(args.repeat):
-                        db.session.execute(
-                            sa.update(models.Reminder).values(
-                                state="pending",
-                                attempts=0,
-                                claim=None,
-                                claimed_until=None,
-                                sent_at=None,
-                                last_status=None,
-                            )
-                        )
-                        db.session.commit()
+                        reset_reminders()
                         seconds, sent = run_senders(config, first.due, processes)
                         assert sent == args.count, (processes, sent)
                         ours.setdefault(processes, []).append(args.count / seconds)
+
+                if args.profile:  # one more run, profiled: not in the figures above
+                    reset_reminders()
+                    run_senders(config, first.due, 1, profile=args.profile)
 
                 # 2. A plain loop of pywebpush.webpush(): a new connection and JWT each time.
                 key = Vapid02(push.vapid_key().private)
@@ -236,7 +292,11 @@ def main(argv=None) -> int:
         f"encryption only:          {per_message * 1e6:8.0f} us/msg "
         f"({1 / per_message:.0f} msg/s on one core)"
     )
-    expected = args.repeat * (args.count * len(ours) + plain_count)
+    if args.profile:
+        print_profile(args.profile)
+    expected = args.repeat * (args.count * len(ours) + plain_count) + (
+        args.count if args.profile else 0
+    )
     print(f"push service accepted:    {delivered} (expected {expected})")
     if delivered != expected:
         return 1

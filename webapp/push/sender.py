@@ -41,6 +41,7 @@ try:  # libuv's event loop: fewer cycles per request than asyncio's own
 except ImportError:  # not on Windows: asyncio's loop does the same job, a little slower
     uvloop = None  # type: ignore[assignment]
 from pywebpush import WebPusher
+from yarl import URL
 
 from . import messages, queue, schedule, utcnow, vapid_key
 from .config import PushSettings, origin_allowed, origin_of, settings
@@ -152,33 +153,21 @@ class Sender:
 
     async def _post(
         self,
-        pusher: WebPusher,
-        origin: str,
-        due: Due,
-        data: bytes,
-        *,
-        ttl: int,
-        urgency: str,
+        session: aiohttp.ClientSession,
+        url: URL,
+        body: bytes,
+        headers: dict[str, str],
         limit: asyncio.Semaphore,
     ) -> tuple[int | None, float | None, str | None]:
         """One request: (status, Retry-After seconds, network error); either status or error."""
-        headers = {
-            "Authorization": self.vapid_header(origin),
-            "Urgency": urgency,
-            "Topic": due.kind,
-        }
         async with limit:
             try:
-                response = await pusher.send_async(
-                    data, headers, ttl=ttl, timeout=pusher.aiohttp_session.timeout
-                )
+                async with session.post(url, data=body, headers=headers) as response:
+                    await response.read()  # the body (an error's reason) frees the connection
+                    status, retry_after = response.status, response.headers.get("Retry-After")
             except (aiohttp.ClientError, TimeoutError) as e:
                 return None, None, f"{type(e).__name__}: {e}"[:200]
-        return (
-            response.status,
-            retry_after_seconds(response.headers.get("Retry-After"), self.clock()),
-            None,
-        )
+        return status, retry_after_seconds(retry_after, self.clock()), None
 
     async def deliver(
         self, session: aiohttp.ClientSession, due: Due, now: dt.datetime, limit: asyncio.Semaphore
@@ -207,13 +196,21 @@ class Sender:
             note=self._notes[key],
         )
         ttl = int((stale - now).total_seconds())
-        pusher = WebPusher(due.subscription_info, aiohttp_session=session)
+        # pywebpush encrypts (RFC 8291, aes128gcm, a fresh key per message); the request is
+        # the one its ``send_async`` would make, with headers built once.
+        body = WebPusher(due.subscription_info).encode(data)["body"]
+        headers = {
+            "Content-Encoding": "aes128gcm",
+            "TTL": str(ttl),
+            "Urgency": rule.urgency,
+            "Topic": due.kind,
+        }
+        url = URL(due.endpoint, encoded=True)
         attempts = due.attempts
         for _ in range(config.max_attempts):
             attempts += 1
-            status, retry_after, error = await self._post(
-                pusher, origin, due, data, ttl=ttl, urgency=rule.urgency, limit=limit
-            )
+            headers["Authorization"] = self.vapid_header(origin)
+            status, retry_after, error = await self._post(session, url, body, headers, limit)
             if status in (201, 202):
                 return Outcome(due, SENT, attempts, status)
             if status in (404, 410):
