@@ -158,6 +158,14 @@ BAD_EDITS = [
     ),
     (
         "facts.toml",
+        'kind = "phone"',
+        "kind = 1",
+        "facts.toml",
+        "fact 'azercell-contact-centre'",
+        "kind",
+    ),
+    (
+        "facts.toml",
         'source = "https://www.azercell.com/en/help/simcard_operations/line_activation/"',
         'source = "www.azercell.com"',
         "facts.toml",
@@ -345,3 +353,14 @@ def test_a_short_way_line_may_mention_a_fact(content_copy):
     )
     line = content.load(str(content_copy)).operators["azercell"].short_way[2]
     assert line.step == "where-to-go" and "{fact:azercell-contact-centre:text}" in line.text
+
+
+def test_an_operator_names_its_hotline_by_the_id_it_checks(content_copy):
+    """Spaces around an id are dropped before the fact is looked up, and so in the guide too."""
+    edit(
+        content_copy / "operators" / "azercell.toml",
+        'hotline = "azercell-contact-centre"',
+        'hotline = " azercell-contact-centre "',
+    )
+    guide = content.load(str(content_copy)).operators["azercell"]
+    assert guide.hotline == "azercell-contact-centre"

@@ -3,15 +3,54 @@
 The content lives in ``webapp/content/`` (see its README for the schema). Any
 problem raises :class:`ContentError` naming the file, the entry and the field,
 so a bad edit stops the build instead of reaching a traveller.
+
+This module says which fields each file and entry has and how they relate (fact references,
+unique ids, the short way's steps). The work is shared with three siblings, whose names it
+re-exports so callers import from here alone:
+
+- :mod:`webapp.content_models`: the dataclasses (:class:`Fact`, :class:`Step`, :class:`Guide`...);
+- :mod:`webapp.content_reader`: :class:`~webapp.content_reader.Reader`, typed access to one
+  TOML table, and :class:`ContentError`;
+- :mod:`webapp.content_extract`: the Babel extractor and :func:`translatable_strings`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
-import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+
+from .content_extract import translatable_strings
+from .content_models import (
+    Content,
+    Fact,
+    Guide,
+    Option,
+    Question,
+    ShortLine,
+    SourceDate,
+    Step,
+)
+from .content_reader import ContentError, Reader, entry_name, load_toml
+
+__all__ = [
+    "CONTENT_DIR",
+    "FACT_RE",
+    "OPERATORS",
+    "SECTIONS",
+    "SHORT_WAY_LINES",
+    "Content",
+    "ContentError",
+    "Fact",
+    "Guide",
+    "Option",
+    "Question",
+    "ShortLine",
+    "SourceDate",
+    "Step",
+    "load",
+    "translatable_strings",
+]
 
 CONTENT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "content")
 
@@ -24,244 +63,17 @@ SECTIONS: tuple[str, ...] = ("prepare", "aftercare", "faq")
 #: only mentions it, never as a link: "101 is the fire service, not an operator" must not
 #: put a tap on 101 inside the sentence that says not to call it.
 FACT_RE = re.compile(r"\{fact:([a-z0-9-]+)(:text)?\}")
-#: A source's own date may be a day (a TOML date) or, where a page gives no more, "YYYY-MM"
-#: or "YYYY".
-PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
-
-
-class ContentError(ValueError):
-    """A content file is missing, malformed or inconsistent."""
-
-    def __init__(self, path: str, entry: str, field_name: str, problem: str):
-        self.path, self.entry, self.field, self.problem = path, entry, field_name, problem
-        super().__init__(f"{path}: {entry}: field '{field_name}': {problem}")
-
-
-@dataclass(frozen=True)
-class SourceDate:
-    """The date a source shows, as precisely as it shows it."""
-
-    date: dt.date
-    precision: str  # "day", "month" or "year"
-
-
-@dataclass(frozen=True)
-class Fact:
-    id: str
-    label: str
-    status: str  # "known" or "unknown"
-    kind: str  # "phone", "email" or "text"
-    source: str
-    verified: dt.date
-    confidence: str
-    value: str | None = None
-    note: str | None = None
-    source_date: SourceDate | None = None
-
-    @property
-    def known(self) -> bool:
-        return self.status == "known"
-
-    @property
-    def display_value(self) -> str | None:
-        """The value as shown: translated when it is prose (as Markup, each product name kept
-        on one line: :mod:`webapp.names`), verbatim when a number or address."""
-        if self.value is None or self.kind != "text":
-            return self.value
-        from flask_babel import gettext
-
-        from .names import mark
-
-        return mark(gettext(self.value))
-
-    @property
-    def href(self) -> str | None:
-        """A ``tel:``/``mailto:`` link for a known phone number or email address."""
-        if not self.known or self.value is None:
-            return None
-        if self.kind == "phone":
-            return "tel:" + self.value.replace(" ", "").replace("#", "%23")
-        if self.kind == "email":
-            return "mailto:" + self.value
-        return None
-
-
-@dataclass(frozen=True)
-class Option:
-    id: str
-    title: str
-    body: str | None = None
-    can: tuple[str, ...] = ()
-    cannot: tuple[str, ...] = ()
-    unknown: tuple[str, ...] = ()  # what the sources leave open about this channel
-    facts: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Step:
-    id: str
-    title: str
-    body: str | None = None
-    items: tuple[str, ...] = ()
-    tip: str | None = None
-    facts: tuple[str, ...] = ()
-    options: tuple[Option, ...] = ()
-
-
-@dataclass(frozen=True)
-class ShortLine:
-    """One line of an operator guide's short way: what to do, linking to its full step."""
-
-    step: str  # the id of the step that says it in full
-    text: str
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str
-    question: str
-    answer: str
-    items: tuple[str, ...] = ()
-    facts: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Guide:
-    """One page of steps: an operator's guide, or a shared section."""
-
-    id: str
-    title: str
-    summary: str
-    steps: tuple[Step, ...] = ()
-    questions: tuple[Question, ...] = ()
-    name: str | None = None  # operators only (a proper noun, never translated)
-    hotline: str | None = None  # fact id
-    prefixes: str | None = None  # fact id
-    short_way: tuple[ShortLine, ...] = ()  # operators only: the page's first lines
-
-
-@dataclass(frozen=True)
-class Content:
-    facts: dict[str, Fact]
-    operators: dict[str, Guide]
-    sections: dict[str, Guide]
-
-
-def _entry(kind: str, index: int, table: object) -> str:
-    """How an error names an entry: by its id when it has one, else by its position."""
-    if isinstance(table, dict) and isinstance(table.get("id"), str):
-        return f"{kind} '{table['id']}'"
-    return f"{kind} #{index + 1}"
-
-
-class _Reader:
-    """Typed access to one table of one file, raising ContentError with context."""
-
-    def __init__(self, path: str, entry: str, table: object):
-        self.path, self.entry = path, entry
-        if not isinstance(table, dict):
-            self.fail("(entry)", "must be a table")
-        self.table = table
-
-    def fail(self, name: str, problem: str):
-        raise ContentError(self.path, self.entry, name, problem)
-
-    def check_keys(self, allowed: set[str]) -> None:
-        for key in self.table:
-            if key not in allowed:
-                self.fail(key, f"unknown field (allowed: {', '.join(sorted(allowed))})")
-
-    def text(self, name: str, *, required: bool = True) -> str | None:
-        value = self.table.get(name)
-        if value is None:
-            if required:
-                self.fail(name, "is missing")
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.fail(name, "must be a non-empty string")
-        return value.strip()
-
-    def ident(self, name: str) -> str:
-        value = self.text(name)
-        if not ID_RE.match(value):
-            self.fail(name, f"{value!r} is not a valid id (lowercase letters, digits, '-')")
-        return value
-
-    def choice(self, name: str, choices: tuple[str, ...], default: str | None = None) -> str:
-        value = self.table.get(name, default)
-        if value not in choices:
-            self.fail(name, f"{value!r} is not one of {', '.join(choices)}")
-        return value
-
-    def date(self, name: str, *, required: bool = True) -> dt.date | None:
-        value = self.table.get(name)
-        if value is None and not required:
-            return None
-        if value is None:
-            self.fail(name, "is missing")
-        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-            self.fail(name, f"{value!r} is not a date (write it as YYYY-MM-DD, unquoted)")
-        return value
-
-    def source_date(self, name: str) -> SourceDate | None:
-        value = self.table.get(name)
-        if value is None:
-            return None
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return SourceDate(value, "day")
-        match = PARTIAL_DATE_RE.match(value) if isinstance(value, str) else None
-        if not match or not 1 <= int(match.group(2) or 1) <= 12:
-            self.fail(
-                name, f'{value!r} is not a date (YYYY-MM-DD unquoted, or "YYYY-MM" or "YYYY")'
-            )
-        year, month = int(match.group(1)), match.group(2)
-        return SourceDate(dt.date(year, int(month or 1), 1), "month" if month else "year")
-
-    def url(self, name: str) -> str:
-        value = self.text(name)
-        if not URL_RE.match(value):
-            self.fail(name, f"{value!r} is not an http(s) URL")
-        return value
-
-    def texts(self, name: str) -> tuple[str, ...]:
-        value = self.table.get(name, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.fail(name, "must be a list of non-empty strings")
-        return tuple(v.strip() for v in value)
-
-    def tables(self, name: str, *, required: bool = False) -> list:
-        value = self.table.get(name, [])
-        if not isinstance(value, list) or (required and not value):
-            self.fail(
-                name,
-                "must be a non-empty array of tables"
-                if required
-                else "must be an array of tables",
-            )
-        return value
-
-
-def _load_toml(path: str) -> dict:
-    try:
-        with open(path, "rb") as f:
-            return tomllib.load(f)
-    except FileNotFoundError:
-        raise ContentError(path, "(file)", "(file)", "file is missing") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(path, "(file)", "(syntax)", f"not valid TOML: {exc}") from None
-    except UnicodeDecodeError:
-        raise ContentError(path, "(file)", "(encoding)", "not UTF-8 text") from None
+#: How many lines an operator guide's short way has: before, where, bring, ask, keep.
+SHORT_WAY_LINES = (3, 5)
 
 
 def _facts(path: str) -> dict[str, Fact]:
-    data = _load_toml(path)
-    top = _Reader(path, "(file)", data)
+    data = load_toml(path)
+    top = Reader(path, "(file)", data)
     top.check_keys({"fact"})
     facts: dict[str, Fact] = {}
     for index, table in enumerate(top.tables("fact", required=True)):
-        r = _Reader(path, _entry("fact", index, table), table)
+        r = Reader(path, entry_name("fact", index, table), table)
         r.check_keys(
             {
                 "id",
@@ -301,7 +113,7 @@ def _facts(path: str) -> dict[str, Fact]:
 
 
 def _fact_refs(
-    r: _Reader, name: str, facts: dict[str, Fact], texts: list[str | None]
+    r: Reader, name: str, facts: Mapping[str, Fact], texts: list[str | None]
 ) -> tuple[str, ...]:
     """The facts a step lists, plus every ``{fact:ID}`` its texts use, each checked.
 
@@ -321,8 +133,18 @@ def _fact_refs(
     return tuple(dict.fromkeys(listed))
 
 
-def _option(path: str, step_id: str, index: int, table, facts) -> Option:
-    r = _Reader(path, f"step '{step_id}' " + _entry("option", index, table), table)
+def _fact_id(r: Reader, name: str, facts: Mapping[str, Fact]) -> str:
+    """A field that names one fact by its id."""
+    ref = r.ident(name)
+    if ref not in facts:
+        r.fail(name, f"unknown fact {ref!r}")
+    return ref
+
+
+def _option(
+    path: str, step_id: str, index: int, table: object, facts: Mapping[str, Fact]
+) -> Option:
+    r = Reader(path, f"step '{step_id}' " + entry_name("option", index, table), table)
     r.check_keys({"id", "title", "body", "can", "cannot", "unknown", "facts"})
     option_id = r.ident("id")
     title, body = r.text("title"), r.text("body", required=False)
@@ -331,8 +153,8 @@ def _option(path: str, step_id: str, index: int, table, facts) -> Option:
     return Option(option_id, title, body, can, cannot, unknown, refs)
 
 
-def _step(path: str, index: int, table, facts) -> Step:
-    r = _Reader(path, _entry("step", index, table), table)
+def _step(path: str, index: int, table: object, facts: Mapping[str, Fact]) -> Step:
+    r = Reader(path, entry_name("step", index, table), table)
     r.check_keys({"id", "title", "body", "items", "tip", "facts", "option"})
     step_id = r.ident("id")
     title, body, items, tip = (
@@ -355,8 +177,8 @@ def _step(path: str, index: int, table, facts) -> Step:
     )
 
 
-def _question(path: str, index: int, table, facts) -> Question:
-    r = _Reader(path, _entry("question", index, table), table)
+def _question(path: str, index: int, table: object, facts: Mapping[str, Fact]) -> Question:
+    r = Reader(path, entry_name("question", index, table), table)
     r.check_keys({"id", "question", "answer", "items", "facts"})
     qid = r.ident("id")
     question, answer, items = r.text("question"), r.text("answer"), r.texts("items")
@@ -365,11 +187,9 @@ def _question(path: str, index: int, table, facts) -> Question:
     )
 
 
-#: How many lines an operator guide's short way has: before, where, bring, ask, keep.
-SHORT_WAY_LINES = (3, 5)
-
-
-def _short_way(path: str, r: _Reader, steps: tuple[Step, ...], facts) -> tuple[ShortLine, ...]:
+def _short_way(
+    path: str, r: Reader, steps: tuple[Step, ...], facts: Mapping[str, Fact]
+) -> tuple[ShortLine, ...]:
     """The short way's lines, each naming a step of the same file."""
     tables = r.tables("short_way", required=True)
     low, high = SHORT_WAY_LINES
@@ -378,7 +198,7 @@ def _short_way(path: str, r: _Reader, steps: tuple[Step, ...], facts) -> tuple[S
     step_ids = [s.id for s in steps]
     lines = []
     for index, table in enumerate(tables):
-        line = _Reader(path, _entry("short_way", index, table), table)
+        line = Reader(path, entry_name("short_way", index, table), table)
         line.check_keys({"step", "text"})
         step = line.ident("step")
         if step not in step_ids:
@@ -395,9 +215,9 @@ def _short_way(path: str, r: _Reader, steps: tuple[Step, ...], facts) -> tuple[S
     return tuple(lines)
 
 
-def _guide(path: str, expected_id: str, facts: dict[str, Fact], *, operator: bool) -> Guide:
-    data = _load_toml(path)
-    r = _Reader(path, "(file)", data)
+def _guide(path: str, expected_id: str, facts: Mapping[str, Fact], *, operator: bool) -> Guide:
+    data = load_toml(path)
+    r = Reader(path, "(file)", data)
     if operator:
         r.check_keys({"id", "name", "summary", "hotline", "prefixes", "short_way", "step"})
     else:
@@ -412,17 +232,14 @@ def _guide(path: str, expected_id: str, facts: dict[str, Fact], *, operator: boo
             r.fail(kind, f"duplicate {kind} id")
     if not steps and not questions:
         r.fail("step", "a guide needs at least one step or question")
-    hotline = prefixes = None
+    name = hotline = prefixes = None  # operators only
     short_way: tuple[ShortLine, ...] = ()
     if operator:
-        name = r.text("name")
-        for key in ("hotline", "prefixes"):
-            if r.ident(key) not in facts:
-                r.fail(key, f"unknown fact {data[key]!r}")
-        hotline, prefixes, title = data["hotline"], data["prefixes"], name
+        name = title = r.text("name")
+        hotline, prefixes = _fact_id(r, "hotline", facts), _fact_id(r, "prefixes", facts)
         short_way = _short_way(path, r, steps, facts)
     else:
-        name, title = None, r.text("title")
+        title = r.text("title")
     return Guide(
         guide_id, title, r.text("summary"), steps, questions, name, hotline, prefixes, short_way
     )
@@ -455,52 +272,3 @@ def load(content_dir: str = CONTENT_DIR) -> Content:
         path = os.path.join(content_dir, f"{section}.toml")
         sections[section] = _guide(path, section, facts, operator=False)
     return Content(facts, operators, sections)
-
-
-def translatable_strings(data: dict):
-    """Yield ``(key_path, text)`` for every translatable string in a parsed file.
-
-    Used by the Babel extractor, so translators see content and templates in one catalog.
-    """
-    keys = {
-        "title",
-        "summary",
-        "body",
-        "items",
-        "label",
-        "note",
-        "question",
-        "answer",
-        "can",
-        "cannot",
-        "unknown",
-        "tip",
-        "text",
-    }
-
-    def is_text(value) -> bool:
-        return isinstance(value, str) or (
-            isinstance(value, list) and all(isinstance(v, str) for v in value)
-        )
-
-    def walk(node, trail):
-        if isinstance(node, dict):
-            for key, value in node.items():
-                # A fact's value is prose when its kind is "text" (numbers and addresses are not).
-                text_key = key in keys or (key == "value" and node.get("kind", "text") == "text")
-                # A key is text only when it holds text: `[[question]]` is a list of tables
-                # named like the `question` field inside them, and must be walked, not skipped.
-                if text_key and is_text(value):
-                    values = value if isinstance(value, list) else [value]
-                    for v in values:
-                        if v.strip():
-                            yield f"{trail}.{key}".lstrip("."), v.strip()
-                elif isinstance(value, (dict, list)):
-                    label = node.get("id", "")
-                    yield from walk(value, f"{trail}.{key}" + (f"[{label}]" if label else ""))
-        elif isinstance(node, list):
-            for item in node:
-                ident = item.get("id", "") if isinstance(item, dict) else ""
-                yield from walk(item, f"{trail}[{ident}]" if ident else trail)
-
-    yield from walk(data, "")
