@@ -17,6 +17,8 @@ The origin helpers (:func:`origin_of`, :func:`origin_allowed`) are the one test 
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -91,8 +93,22 @@ TUNING: dict[str, tuple[str, type[int] | type[float]]] = {
 }
 
 
+#: A URL's scheme and authority: what its origin depends on.
+_SCHEME_AND_AUTHORITY = re.compile(r"[^/?#]*://[^/?#]*")
+
+
 def origin_of(url: str) -> str:
-    """``scheme://host[:port]`` of ``url``, lower-cased; ``""`` if it has none."""
+    """``scheme://host[:port]`` of ``url``, lower-cased; ``""`` if it has none.
+
+    Worked out once per scheme and authority: the sender asks for every message, and a push
+    service's endpoints share theirs.
+    """
+    head = _SCHEME_AND_AUTHORITY.match(url)
+    return _origin_of_head(head.group(0) if head else url)
+
+
+@functools.lru_cache(maxsize=256)
+def _origin_of_head(url: str) -> str:
     try:
         parts = urlsplit(url)
         port = parts.port
