@@ -2,27 +2,10 @@
  * "Remind me": push reminders around the day the number is closed, or the same
  * plan as a calendar file built on the device (works offline, sends nothing).
  *
- * The plan's id and secret token live in Cache Storage ("simexit-state"), where
- * the service worker can read them too (for the notification's "Done" action).
- * The plan and the calendar file themselves are remind-plan.js.
+ * The plan's id and secret token are kept in planState (shared.js), where the service
+ * worker can read them too (for the notification's "Done" action). The plan and the
+ * calendar file themselves are remind-plan.js.
  */
-const planState = {
-  cache: 'simexit-state',
-  url: '/__simexit/plan',
-  get () {
-    if (!window.caches) { return Promise.resolve(null); }
-    return caches.open(this.cache).then((c) => c.match(this.url)).then((r) => (r ? r.json() : null))
-      .catch(() => null);
-  },
-  set (value) {
-    return caches.open(this.cache).then((c) => c.put(this.url, new Response(JSON.stringify(value),
-      { headers: { 'Content-Type': 'application/json' } })));
-  },
-  clear () {
-    return caches.open(this.cache).then((c) => c.delete(this.url)).catch(() => false);
-  }
-};
-
 function base64UrlToBytes (text) {
   const padded = (text + '==='.slice((text.length + 3) % 4)).replace(/-/g, '+').replace(/_/g, '/');
   const raw = window.atob(padded);
@@ -91,7 +74,7 @@ class Remind extends Component {
     // after one long start-up task. The key is fetched before any tap, so that subscribe()
     // runs straight after it (iOS needs the gesture).
     this.keyPromise = nextTask().then(() => ((navigator.onLine && this.pushSupported())
-      ? fetch('/api/push/key').then((r) => r.json()).then((d) => d.publicKey).catch(() => null)
+      ? fetch(API.pushKey).then((r) => r.json()).then((d) => d.publicKey).catch(() => null)
       : null));
     nextTask().then(() => {
       this.explainSupport();
@@ -194,7 +177,7 @@ class Remind extends Component {
       return;
     }
     const query = new URLSearchParams(choice).toString();
-    fetch('/api/plan-preview?' + query).then((r) => (r.ok ? r.json() : null)).then((data) => {
+    fetch(API.planPreview + '?' + query).then((r) => (r.ok ? r.json() : null)).then((data) => {
       // An older answer that lands after a newer request is dropped: only the latest counts.
       if (seq !== this.previewSeq || !data || data.working_day.ok) { return; }
       const suggested = data.working_day.suggested;
@@ -234,7 +217,7 @@ class Remind extends Component {
       return;
     }
     try {
-      const response = await fetch('/api/reminders', {
+      const response = await fetch(API.reminders, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify(Object.assign({ subscription: subscription.toJSON(), locale: this.locale }, choice))
@@ -255,12 +238,13 @@ class Remind extends Component {
   async currentSubscription (registration, create) {
     const existing = await registration.pushManager.getSubscription();
     if (existing || !create) { return existing; }
-    const key = await this.keyPromise || await fetch('/api/push/key').then((r) => r.json()).then((d) => d.publicKey);
+    const key = await this.keyPromise || await fetch(API.pushKey).then((r) => r.json()).then((d) => d.publicKey);
     return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: base64UrlToBytes(key) });
   }
 
-  api (state, path, options) {
-    return fetch('/api/reminders/' + encodeURIComponent(state.id) + (path || ''), Object.assign({
+  /** A request about the stored plan, with its token: to ``url``, else the plan itself. */
+  api (state, url, options) {
+    return fetch(url || API.plan(state.id), Object.assign({
       headers: { Authorization: 'Bearer ' + state.token, 'Content-Type': 'application/json' }
     }, options || {}));
   }
@@ -277,7 +261,7 @@ class Remind extends Component {
       this.render(plan);
       const done = new URLSearchParams(window.location.search).get('done');
       if (done) {
-        response = await this.api(state, '/done/' + encodeURIComponent(done), { method: 'POST' });
+        response = await this.api(state, API.done(state.id, done), { method: 'POST' });
         if (response.ok) { plan = await response.json(); this.render(plan); }
         window.history.replaceState(null, '', window.location.pathname + window.location.hash);
       }
@@ -291,7 +275,7 @@ class Remind extends Component {
     const registration = await navigator.serviceWorker.ready;
     const subscription = await this.currentSubscription(registration, true);
     if (subscription.endpoint === state.endpoint) { return; }
-    const response = await this.api(state, '/subscription', {
+    const response = await this.api(state, API.subscription(state.id), {
       method: 'PUT', body: JSON.stringify({ subscription: subscription.toJSON() })
     });
     if (response.ok) {
@@ -326,7 +310,7 @@ class Remind extends Component {
   async markDone (kind) {
     const state = await planState.get();
     if (!state) { return; }
-    const response = await this.api(state, '/done/' + encodeURIComponent(kind), { method: 'POST' });
+    const response = await this.api(state, API.done(state.id, kind), { method: 'POST' });
     if (response.ok) { this.render(await response.json()); } else { this.say(this.t('error')); }
   }
 
@@ -334,7 +318,7 @@ class Remind extends Component {
     const state = await planState.get();
     try {
       if (state) {
-        const response = await this.api(state, '', { method: 'DELETE' });
+        const response = await this.api(state, null, { method: 'DELETE' });
         if (!response.ok && response.status !== 404) { this.say(this.t('error')); return; }
       }
       await planState.clear();
