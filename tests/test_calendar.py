@@ -1,6 +1,6 @@
 """The calendar file calendars accept: made by the page's own code, read by a real parser.
 
-The file is built on the device (``static/js/remind.js``, run here under node) from the
+The file is built on the device (``static/js/remind-plan.js``, run here under node) from the
 strings each language's guide page carries; the ``icalendar`` package reads it back.
 """
 
@@ -19,13 +19,12 @@ from appconfig import app_config
 
 from webapp import i18n, pages
 
-REMIND_JS = os.path.join(os.path.dirname(__file__), "..", "static", "js", "remind.js")
+REMIND_JS = os.path.join(os.path.dirname(__file__), "..", "static", "js", "remind-plan.js")
 #: Builds a plan's calendar file with the page's code and strings (argv: a JSON job).
 NODE_SCRIPT = """
 const fs = require('node:fs'); const vm = require('node:vm');
 const job = JSON.parse(process.argv[1]);
-const sandbox = { module: { exports: {} }, Component: class {}, Date, Intl, String, Number,
-  Uint8Array, TextEncoder, window: {} };
+const sandbox = { module: { exports: {} }, Date, Intl, String, Number, TextEncoder };
 vm.runInNewContext(fs.readFileSync(job.source, 'utf8'), sandbox);
 const { localPlan, buildIcs } = sandbox.module.exports;
 const items = localPlan(job.day, job.rules, new Date(2026, 0, 1));

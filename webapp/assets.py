@@ -21,8 +21,12 @@ STATIC_DIR = os.path.join(REPO_ROOT, "static")
 
 #: ``name.0123456789ab.ext``: the pattern WhiteNoise treats as immutable.
 HASHED_RE = re.compile(r"\.[0-9a-f]{12}\.[a-z0-9]+$")
-#: The service worker's source parts, concatenated in this order into ``/sw.js``.
-SW_PARTS = ("precache.js", "push.js")
+#: What the page and the service worker share (the plan's state, the API paths): first in
+#: the page bundle and in ``/sw.js``, so each file after it may use its names at once.
+SHARED_JS = "js/shared.js"
+#: The service worker's source parts under ``static/``, concatenated in this order into
+#: ``/sw.js`` (after the precache list).
+SW_PARTS = (SHARED_JS, "sw/precache.js", "sw/push.js")
 
 
 @dataclass(frozen=True)
@@ -46,12 +50,14 @@ def _css(path: str) -> bytes:
 
 
 def js_bundle(static_dir: str | None = None) -> bytes:
-    """All of ``static/js`` in one strict-mode IIFE: ``component.js`` first, ``init.js`` last."""
+    """All of ``static/js`` in one strict-mode IIFE: ``shared.js`` and ``component.js`` first,
+    ``init.js`` last, the components in between by name."""
     static_dir = static_dir or STATIC_DIR
     js_dir = os.path.join(static_dir, "js")
-    ends = ("component.js", "init.js")
-    names = sorted(n for n in os.listdir(js_dir) if n.endswith(".js") and n not in ends)
-    order = [ends[0], *names, ends[1]]
+    first = (os.path.basename(SHARED_JS), "component.js")
+    last = ("init.js",)
+    names = sorted(n for n in os.listdir(js_dir) if n.endswith(".js") and n not in first + last)
+    order = [*first, *names, *last]
     parts = [f"/* {n} */\n" + _read(os.path.join(js_dir, n)).decode() for n in order]
     return ("(function () {\n'use strict';\n" + "\n".join(parts) + "\n})();\n").encode()
 

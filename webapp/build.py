@@ -207,7 +207,7 @@ def service_worker(precache: dict) -> str:
     """``/sw.js``: the precache list followed by the hand-written worker parts."""
     parts = [f"self.SIMEXIT_PRECACHE = {json.dumps(precache, sort_keys=True)};\n"]
     for name in assets.SW_PARTS:
-        path = os.path.join(assets.STATIC_DIR, "sw", name)
+        path = os.path.join(assets.STATIC_DIR, name)
         if os.path.exists(path):
             with open(path) as f:
                 parts.append(f"/* {name} */\n{f.read()}")

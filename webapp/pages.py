@@ -17,7 +17,7 @@ from flask_babel import format_date, get_locale, gettext, ngettext
 from markupsafe import Markup
 
 from . import assets, clerk_card, content, i18n, names, numbers
-from .push import schedule
+from .push import messages, schedule
 
 bp = Blueprint("pages", __name__, url_prefix="/<lang_code>")
 
@@ -274,6 +274,7 @@ def init_app(app: Flask) -> None:
             "example": {name: ltr(value) for name, value in EXAMPLE_NUMBERS.items()},
             "example_text": {name: ltr_text(value) for name, value in EXAMPLE_NUMBERS.items()},
             "reminder_rules": REMINDER_RULES,
+            "reminder_sentences": messages.plan_sentences,
             "all_operators": content.OPERATORS,
             "operator_names": {op: guide.name for op, guide in site_content().operators.items()},
         }

@@ -7,7 +7,9 @@ class Checklist extends Component {
     this.key = 'simexit:checklist:v1:' + $root.getAttribute('data-guide');
     this.texts = JSON.parse($root.getAttribute('data-progress-texts') || '[]');
     this.$progress = $root.querySelector('[data-checklist-progress]');
-    this.$boxes = Array.from(document.querySelectorAll('[data-step-checkbox]'));
+    // The bar heads its guide's steps: the ticks are in the block it stands in, not in the bar
+    // (which the stylesheet hides without a script, and the steps must show then).
+    this.$boxes = Array.from(($root.parentElement || $root).querySelectorAll('[data-step-checkbox]'));
     const saved = this.load();
     this.$boxes.forEach(($box) => {
       $box.checked = saved.indexOf($box.getAttribute('data-step-checkbox')) !== -1;

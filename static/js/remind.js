@@ -2,102 +2,14 @@
  * "Remind me": push reminders around the day the number is closed, or the same
  * plan as a calendar file built on the device (works offline, sends nothing).
  *
- * The plan's id and secret token live in Cache Storage ("simexit-state"), where
- * the service worker can read them too (for the notification's "Done" action).
+ * The plan's id and secret token are kept in planState (shared.js), where the service
+ * worker can read them too (for the notification's "Done" action). The plan and the
+ * calendar file themselves are remind-plan.js.
  */
-const planState = {
-  cache: 'simexit-state',
-  url: '/__simexit/plan',
-  get () {
-    if (!window.caches) { return Promise.resolve(null); }
-    return caches.open(this.cache).then((c) => c.match(this.url)).then((r) => (r ? r.json() : null))
-      .catch(() => null);
-  },
-  set (value) {
-    return caches.open(this.cache).then((c) => c.put(this.url, new Response(JSON.stringify(value),
-      { headers: { 'Content-Type': 'application/json' } })));
-  },
-  clear () {
-    return caches.open(this.cache).then((c) => c.delete(this.url)).catch(() => false);
-  }
-};
-
 function base64UrlToBytes (text) {
   const padded = (text + '==='.slice((text.length + 3) % 4)).replace(/-/g, '+').replace(/_/g, '/');
   const raw = window.atob(padded);
   return Uint8Array.from(raw, (c) => c.charCodeAt(0));
-}
-
-/** YYYY-MM-DD of a local date. */
-function isoDay (date) {
-  const pad = (n) => String(n).padStart(2, '0');
-  return date.getFullYear() + '-' + pad(date.getMonth() + 1) + '-' + pad(date.getDate());
-}
-
-/**
- * The plan's reminders as device-local Date objects, from the server's rules
- * (rendered into the page), skipping those already past. Pure: testable in node.
- */
-function localPlan (day, rules, now) {
-  const parts = day.split('-').map(Number);
-  return rules.map((rule) => {
-    const hm = rule.time.split(':').map(Number);
-    const due = new Date(parts[0], parts[1] - 1, parts[2] + rule.day_offset, hm[0], hm[1]);
-    return { kind: rule.kind, due: due };
-  }).filter((item) => item.due > now);
-}
-
-/**
- * One content line of an iCalendar file, folded as RFC 5545 §3.1 asks: no line longer than
- * 75 octets (UTF-8), each continuation starting with a space, never inside a character.
- */
-function foldLine (line) {
-  const encoder = new TextEncoder();
-  const parts = [];
-  let current = '';
-  let octets = 0;
-  for (const char of line) { // by code point: a character is never split
-    const size = encoder.encode(char).length;
-    const limit = parts.length ? 74 : 75; // a continuation line's leading space counts
-    if (octets + size > limit) {
-      parts.push(current);
-      current = '';
-      octets = 0;
-    }
-    current += char;
-    octets += size;
-  }
-  parts.push(current);
-  return parts.join('\r\n ');
-}
-
-/**
- * An iCalendar file (RFC 5545) with one event and alarm per reminder, at floating local
- * times (the phone's own zone, as on the page). ``plan``: ``{id, operator, url, stamp, lang}``;
- * each UID names the plan, the operator and the step, so two SIMs closed on the same day,
- * or the same operator's plan made twice, never overwrite each other's events. Texts name
- * their language (``LANGUAGE=ar``).
- */
-function buildIcs (items, texts, title, plan) {
-  const fmt = (d) => isoDay(d).replace(/-/g, '') + 'T' +
-    String(d.getHours()).padStart(2, '0') + String(d.getMinutes()).padStart(2, '0') + '00';
-  const escape = (s) => String(s).replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\n/g, '\\n');
-  const text = (name) => name + (plan.lang ? ';LANGUAGE=' + plan.lang : '') + ':';
-  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//SIM Exit//Reminders//EN', 'CALSCALE:GREGORIAN',
-    'METHOD:PUBLISH'];
-  items.forEach((item) => {
-    const end = new Date(item.due.getTime() + 30 * 60000);
-    lines.push('BEGIN:VEVENT',
-      'UID:simexit-' + plan.id + '-' + plan.operator + '-' + item.kind + '@sim-exit.invalid',
-      'DTSTAMP:' + plan.stamp, 'DTSTART:' + fmt(item.due), 'DTEND:' + fmt(end),
-      text('SUMMARY') + escape(title + ' — ' + texts[item.kind]),
-      text('DESCRIPTION') + escape(texts[item.kind] + '\n' + plan.url),
-      'URL:' + plan.url,
-      'BEGIN:VALARM', 'ACTION:DISPLAY', text('DESCRIPTION') + escape(texts[item.kind]), 'TRIGGER:PT0M',
-      'END:VALARM', 'END:VEVENT');
-  });
-  lines.push('END:VCALENDAR');
-  return lines.map(foldLine).join('\r\n') + '\r\n';
 }
 
 /** A date inside a sentence, isolated (``<bdi>``), so Arabic or Persian text around it never
@@ -162,7 +74,7 @@ class Remind extends Component {
     // after one long start-up task. The key is fetched before any tap, so that subscribe()
     // runs straight after it (iOS needs the gesture).
     this.keyPromise = nextTask().then(() => ((navigator.onLine && this.pushSupported())
-      ? fetch('/api/push/key').then((r) => r.json()).then((d) => d.publicKey).catch(() => null)
+      ? fetch(API.pushKey).then((r) => r.json()).then((d) => d.publicKey).catch(() => null)
       : null));
     nextTask().then(() => {
       this.explainSupport();
@@ -265,7 +177,7 @@ class Remind extends Component {
       return;
     }
     const query = new URLSearchParams(choice).toString();
-    fetch('/api/plan-preview?' + query).then((r) => (r.ok ? r.json() : null)).then((data) => {
+    fetch(API.planPreview + '?' + query).then((r) => (r.ok ? r.json() : null)).then((data) => {
       // An older answer that lands after a newer request is dropped: only the latest counts.
       if (seq !== this.previewSeq || !data || data.working_day.ok) { return; }
       const suggested = data.working_day.suggested;
@@ -305,7 +217,7 @@ class Remind extends Component {
       return;
     }
     try {
-      const response = await fetch('/api/reminders', {
+      const response = await fetch(API.reminders, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify(Object.assign({ subscription: subscription.toJSON(), locale: this.locale }, choice))
@@ -326,12 +238,13 @@ class Remind extends Component {
   async currentSubscription (registration, create) {
     const existing = await registration.pushManager.getSubscription();
     if (existing || !create) { return existing; }
-    const key = await this.keyPromise || await fetch('/api/push/key').then((r) => r.json()).then((d) => d.publicKey);
+    const key = await this.keyPromise || await fetch(API.pushKey).then((r) => r.json()).then((d) => d.publicKey);
     return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: base64UrlToBytes(key) });
   }
 
-  api (state, path, options) {
-    return fetch('/api/reminders/' + encodeURIComponent(state.id) + (path || ''), Object.assign({
+  /** A request about the stored plan, with its token: to ``url``, else the plan itself. */
+  api (state, url, options) {
+    return fetch(url || API.plan(state.id), Object.assign({
       headers: { Authorization: 'Bearer ' + state.token, 'Content-Type': 'application/json' }
     }, options || {}));
   }
@@ -348,7 +261,7 @@ class Remind extends Component {
       this.render(plan);
       const done = new URLSearchParams(window.location.search).get('done');
       if (done) {
-        response = await this.api(state, '/done/' + encodeURIComponent(done), { method: 'POST' });
+        response = await this.api(state, API.done(state.id, done), { method: 'POST' });
         if (response.ok) { plan = await response.json(); this.render(plan); }
         window.history.replaceState(null, '', window.location.pathname + window.location.hash);
       }
@@ -362,7 +275,7 @@ class Remind extends Component {
     const registration = await navigator.serviceWorker.ready;
     const subscription = await this.currentSubscription(registration, true);
     if (subscription.endpoint === state.endpoint) { return; }
-    const response = await this.api(state, '/subscription', {
+    const response = await this.api(state, API.subscription(state.id), {
       method: 'PUT', body: JSON.stringify({ subscription: subscription.toJSON() })
     });
     if (response.ok) {
@@ -397,7 +310,7 @@ class Remind extends Component {
   async markDone (kind) {
     const state = await planState.get();
     if (!state) { return; }
-    const response = await this.api(state, '/done/' + encodeURIComponent(kind), { method: 'POST' });
+    const response = await this.api(state, API.done(state.id, kind), { method: 'POST' });
     if (response.ok) { this.render(await response.json()); } else { this.say(this.t('error')); }
   }
 
@@ -405,7 +318,7 @@ class Remind extends Component {
     const state = await planState.get();
     try {
       if (state) {
-        const response = await this.api(state, '', { method: 'DELETE' });
+        const response = await this.api(state, null, { method: 'DELETE' });
         if (!response.ok && response.status !== 404) { this.say(this.t('error')); return; }
       }
       await planState.clear();
@@ -449,5 +362,5 @@ class Remind extends Component {
 }
 
 if (typeof module !== 'undefined' && module.exports) {
-  module.exports = { localPlan: localPlan, buildIcs: buildIcs, foldLine: foldLine, base64UrlToBytes: base64UrlToBytes };
+  module.exports = { base64UrlToBytes: base64UrlToBytes };
 }

@@ -9,12 +9,13 @@
  * Every install also saves each language's small offline page, so a page of a
  * language not saved yet answers, offline, in the language that was asked for.
  */
-/* global self, caches, crypto, URL, Request, fetch */
+// STATE_CACHE and API: static/js/shared.js, which /sw.js carries before this file.
+/* global self, caches, crypto, URL, Request, fetch, STATE_CACHE, API */
 'use strict';
 
 const PRECACHE = 'simexit-precache';
 /** Caches of ours that outlive a build: the precache and the reminder plan's state. */
-const KEEP_CACHES = [PRECACHE, 'simexit-state'];
+const KEEP_CACHES = [PRECACHE, STATE_CACHE];
 const MANIFEST = self.SIMEXIT_PRECACHE;
 const DEBUG = self.location.hostname === 'localhost';
 
@@ -157,7 +158,7 @@ async function respond (request) {
 function onFetch (event) {
   const request = event.request;
   const url = new URL(request.url);
-  if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/')) {
+  if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith(API.prefix)) {
     return;
   }
   event.respondWith(respond(request));

@@ -6,19 +6,13 @@
  * {...}}), so Safari can show them without this worker; here we read the same fields.
  * Every push shows a notification: silent pushes get a subscription revoked.
  */
-/* global self, caches, clients, fetch, URL, Response, MANIFEST */
+// API and planState: static/js/shared.js, which /sw.js carries before this file.
+/* global self, clients, fetch, URL, MANIFEST, API, planState */
 'use strict';
-
-const STATE_CACHE = 'simexit-state';
-const STATE_URL = '/__simexit/plan';
 
 function sharedAsset (pattern) {
   const entry = MANIFEST.shared.find((e) => pattern.test(e.url));
   return entry ? entry.url : undefined;
-}
-
-function readPlanState () {
-  return caches.open(STATE_CACHE).then((c) => c.match(STATE_URL)).then((r) => (r ? r.json() : null));
 }
 
 function onPush (event) {
@@ -45,10 +39,10 @@ function onPush (event) {
 }
 
 async function markDone (data) {
-  const state = await readPlanState();
+  const state = await planState.get();
   if (!state || state.id !== data.plan || !data.kind) { return false; }
-  const response = await fetch('/api/reminders/' + encodeURIComponent(state.id) + '/done/' +
-    encodeURIComponent(data.kind), { method: 'POST', headers: { Authorization: 'Bearer ' + state.token } });
+  const response = await fetch(API.done(state.id, data.kind),
+    { method: 'POST', headers: { Authorization: 'Bearer ' + state.token } });
   return response.ok;
 }
 
@@ -83,21 +77,19 @@ function onNotificationClick (event) {
 }
 
 async function resubscribe (event) {
-  const state = await readPlanState();
+  const state = await planState.get();
   const old = event.oldSubscription;
   const key = old && old.options ? old.options.applicationServerKey : null;
   const subscription = event.newSubscription ||
     (key ? await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }) : null);
   if (!state || !subscription) { return; }
-  const response = await fetch('/api/reminders/' + encodeURIComponent(state.id) + '/subscription', {
+  const response = await fetch(API.subscription(state.id), {
     method: 'PUT',
     headers: { Authorization: 'Bearer ' + state.token, 'Content-Type': 'application/json' },
     body: JSON.stringify({ subscription: subscription.toJSON() })
   });
   if (response.ok) {
-    const cache = await caches.open(STATE_CACHE);
-    await cache.put(STATE_URL, new Response(JSON.stringify(Object.assign({}, state, { endpoint: subscription.endpoint })),
-      { headers: { 'Content-Type': 'application/json' } }));
+    await planState.set(Object.assign({}, state, { endpoint: subscription.endpoint }));
   }
 }
 

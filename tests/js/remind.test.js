@@ -6,10 +6,17 @@ const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 
-const source = fs.readFileSync(path.join(__dirname, '..', '..', 'static', 'js', 'remind.js'), 'utf8');
-const sandbox = { module: { exports: {} }, Component: class {}, Date, Intl, String, Number, Uint8Array, TextEncoder, window: { atob: (s) => Buffer.from(s, 'base64').toString('binary') } };
-vm.runInNewContext(source, sandbox);
-const { localPlan, buildIcs, foldLine, base64UrlToBytes } = sandbox.module.exports;
+const js = (name) => fs.readFileSync(path.join(__dirname, '..', '..', 'static', 'js', name), 'utf8');
+/** A file's exports, run alone: the plan and calendar file need nothing of the page. */
+function load (name, globals) {
+  const sandbox = Object.assign({ module: { exports: {} } }, globals);
+  vm.runInNewContext(js(name), sandbox);
+  return sandbox.module.exports;
+}
+const { localPlan, buildIcs, foldLine } = load('remind-plan.js', { Date, Intl, String, Number, TextEncoder });
+const { base64UrlToBytes } = load('remind.js', {
+  Component: class {}, Uint8Array, window: { atob: (s) => Buffer.from(s, 'base64').toString('binary') }
+});
 const rules = JSON.parse(process.env.SIMEXIT_REMINDER_RULES);
 
 test('the plan has four reminders around the day, at daytime hours', () => {

@@ -1,4 +1,5 @@
-"""The notification payload: Declarative Web Push JSON, in the subscriber's language.
+"""The reminders' words: the notification payload, in the subscriber's language, and the
+sentences the "Remind me" form lists (:func:`plan_sentences`).
 
 The shape is the Push API's declarative push message (``{"web_push": 8030,
 "notification": {…}}``), so Safari 18.4+ shows it without running the service
@@ -13,13 +14,16 @@ import datetime as dt
 import functools
 import json
 
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from .. import content, i18n
+from . import schedule
 
 #: RFC 8030 and the push services allow 4 KB of ciphertext; keep well under it.
 MAX_PAYLOAD_BYTES = 3 * 1024
+#: A reminder the day before at or after this hour comes "the evening before".
+EVENING = dt.time(17, 0)
 
 
 @functools.cache
@@ -154,3 +158,39 @@ def payload(
     if len(data) > MAX_PAYLOAD_BYTES:
         raise PayloadTooLarge(f"{kind}/{locale}: {len(data)} bytes")
     return data
+
+
+def when_phrase(rule: schedule.Rule) -> str:
+    """When ``rule``'s reminder comes, from its day offset (and its hour, the day before):
+    "3 days before", "The evening before", "On the day", "2 days after"."""
+    days = rule.day_offset
+    if days == -1 and rule.local_time >= EVENING:
+        return _("The evening before")
+    if days < 0:
+        return ngettext("%(num)d day before", "%(num)d days before", -days)
+    if days == 0:
+        return _("On the day")
+    return ngettext("%(num)d day after", "%(num)d days after", days)
+
+
+def what_phrase(kind: str) -> str:
+    """What a reminder of ``kind`` asks for, as the form's list says it (after "when:")."""
+    if kind == "unbind":
+        return _("unbind banks, payment apps, messengers and two-factor logins")
+    if kind == "prepare":
+        return _("spend or move the balance, pack your passport and the SIM")
+    if kind == "close":
+        return _("ask to terminate the contract and for a confirmation")
+    if kind == "verify":
+        return _("check the number is really closed")
+    raise ValueError(f"unknown reminder kind {kind!r}")
+
+
+def plan_sentences() -> list[str]:
+    """One sentence per reminder of :data:`~.schedule.RULES`, in order, in the current locale:
+    what the "Remind me" form promises, so it says what the plan does."""
+    return [
+        # TRANSLATORS: one reminder: when ("3 days before"), then what ("unbind banks...")
+        _("%(when)s: %(what)s", when=when_phrase(rule), what=what_phrase(rule.kind))
+        for rule in schedule.RULES
+    ]
