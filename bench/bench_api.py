@@ -62,6 +62,17 @@ def app_env(tmp: str, database_url: str) -> dict:
     return env
 
 
+def migrate(env: dict) -> None:
+    """Create the schema in the database ``env`` names (``flask db upgrade``)."""
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "webapp", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def wait_for(url: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -176,13 +187,7 @@ def run_engine(engine: str, database_url: str, server: str, args) -> float:
     """One load run of ``server`` on a fresh database; prints its figures, returns its req/s."""
     with tempfile.TemporaryDirectory() as tmp:
         env = app_env(tmp, database_url)
-        subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "webapp", "db", "upgrade"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            stderr=subprocess.DEVNULL,
-        )
+        migrate(env)
         port = free_port()
         env.update(
             PORT=str(port),
