@@ -62,6 +62,17 @@ def app_env(tmp: str, database_url: str) -> dict:
     return env
 
 
+def migrate(env: dict) -> None:
+    """Create the schema in the database ``env`` names (``flask db upgrade``)."""
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "webapp", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def wait_for(url: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -98,10 +109,11 @@ async def load(base: str, *, seconds: float, clients: int) -> dict[str, list]:
     deadline = time.monotonic() + seconds
     counter = iter(range(10**9))
 
-    async def timed(kind, call):
+    async def timed(kind, request):
+        """Send ``request`` (an aiohttp request not yet awaited); its JSON body, or None."""
         started = time.perf_counter()
         try:
-            async with call() as response:
+            async with request as response:
                 body = await response.json(content_type=None)
                 ok = response.status == (201 if kind == "create" else 200)
         except (aiohttp.ClientError, TimeoutError, ValueError) as e:
@@ -126,17 +138,13 @@ async def load(base: str, *, seconds: float, clients: int) -> dict[str, list]:
                 "date": date,
                 "timezone": "Asia/Baku",
             }
-            plan = await timed(
-                "create", lambda b=body: session.post(f"{base}/api/reminders", json=b)
-            )
+            plan = await timed("create", session.post(f"{base}/api/reminders", json=body))
             if plan is None:
                 continue
+            url = f"{base}/api/reminders/{plan['id']}"
             auth = {"Authorization": f"Bearer {plan['token']}"}
             for _ in range(2):
-                await timed(
-                    "read",
-                    lambda p=plan: session.get(f"{base}/api/reminders/{p['id']}", headers=auth),
-                )
+                await timed("read", session.get(url, headers=auth))
 
     connector = aiohttp.TCPConnector(limit=clients)
     timeout = aiohttp.ClientTimeout(total=30)
@@ -179,13 +187,7 @@ def run_engine(engine: str, database_url: str, server: str, args) -> float:
     """One load run of ``server`` on a fresh database; prints its figures, returns its req/s."""
     with tempfile.TemporaryDirectory() as tmp:
         env = app_env(tmp, database_url)
-        subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "webapp", "db", "upgrade"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            stderr=subprocess.DEVNULL,
-        )
+        migrate(env)
         port = free_port()
         env.update(
             PORT=str(port),
@@ -210,7 +212,8 @@ def run_engine(engine: str, database_url: str, server: str, args) -> float:
     print(
         f"{engine:10} {server:8} {args.workers} workers, {args.clients} clients, "
         f"{elapsed:.0f} s: {total / elapsed:7.0f} req/s  "
-        f"p50 {percentile(every, 50) * 1000:6.1f} ms  p99 {percentile(every, 99) * 1000:6.1f} ms  errors {len(results['errors'])}"
+        f"p50 {percentile(every, 50) * 1000:6.1f} ms  p99 {percentile(every, 99) * 1000:6.1f} ms  "
+        f"errors {len(results['errors'])}"
     )
     for kind in ("create", "read"):
         values = results[kind]

@@ -28,19 +28,12 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
+ROOT = os.path.dirname(HERE)
+sys.path[:0] = [ROOT, os.path.join(ROOT, "tests")]  # tests/chromium.py
 
+import chromium  # noqa: E402
 from lighthouse import serve  # noqa: E402  (bench/lighthouse.py: the same threaded server)
 
-CHROMIUM = os.environ.get("SIMEXIT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 #: The pages with steps (each laid out lazily below the first screen) and the reminder form.
 PAGES = ("azercell/", "bakcell/", "nar/", "prepare/", "aftercare/")
 VIEWPORTS = ("390x844", "320x640")
@@ -116,7 +109,7 @@ def main(argv=None) -> int:
             }
         )
         server, origin = serve(app)
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = chromium.launch(p)
         try:
             print(
                 f"{'viewport':9} {'page':22} {'header px':>9} {'first px':>8} {'bottom px':>9} "

@@ -23,34 +23,20 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-sys.path[:0] = [HERE, ROOT, os.path.join(ROOT, "tests")]  # tests/pgserver.py
+sys.path[:0] = [HERE, ROOT, os.path.join(ROOT, "tests")]  # pgserver.py, duereminders.py
 
 import pgserver  # noqa: E402
-from bench_api import app_env  # noqa: E402
+from bench_api import app_env, migrate, subscription_keys  # noqa: E402
 from countingpush import CountingPushService  # noqa: E402
-
-DUE = dt.datetime(2030, 6, 7, 6, 0, tzinfo=dt.UTC)
-NOW = DUE + dt.timedelta(minutes=1)
+from duereminders import NOW, add_due_reminders, send_command  # noqa: E402
 
 
 def prepare(env: dict, origin: str, count: int) -> None:
     """Migrate the database, insert ``count`` due reminders, create the VAPID key."""
-    import sqlalchemy as sa
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-
-    from webapp import create_app, push
+    from webapp import create_app
     from webapp.db import db
-    from webapp.push import keys, models
-    from webapp.push.plans import RETENTION
 
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "webapp", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        stderr=subprocess.DEVNULL,
-    )
+    migrate(env)
     app = create_app(
         {
             "DATABASE_URL": env["SIMEXIT_DATABASE_URL"],
@@ -60,76 +46,20 @@ def prepare(env: dict, origin: str, count: int) -> None:
             "PUSH_SERVICES": origin,
         }
     )
-    created = DUE - dt.timedelta(days=10)
-    subs, plans, reminders = [], [], []
-    for i in range(1, count + 1):
-        public = (
-            ec.generate_private_key(ec.SECP256R1())
-            .public_key()
-            .public_bytes(
-                serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
-            )
-        )
-        subs.append(
-            {
-                "id": i,
-                "endpoint": f"{origin}/push/{i}",
-                "p256dh": keys.b64url(public),
-                "auth": keys.b64url(os.urandom(16)),
-                "created_at": created,
-            }
-        )
-        plans.append(
-            {
-                "id": f"plan{i}",
-                "token_hash": "0" * 64,
-                "subscription_id": i,
-                "locale": "en",
-                "operator": "azercell",
-                "day": DUE.date(),
-                "timezone": "Asia/Baku",
-                "created_at": created,
-                "expires_at": DUE + RETENTION,
-            }
-        )
-        reminders.append(
-            {
-                "plan_id": f"plan{i}",
-                "kind": "unbind",
-                "due_at": DUE,
-                "next_attempt_at": DUE,
-                "state": "pending",
-                "attempts": 0,
-            }
-        )
+    subscriptions = [
+        {"endpoint": f"{origin}/push/{i}", "keys": subscription_keys()}
+        for i in range(1, count + 1)
+    ]
+    add_due_reminders(app, subscriptions)
     with app.app_context():
-        for model, rows in (
-            (models.Subscription, subs),
-            (models.Plan, plans),
-            (models.Reminder, reminders),
-        ):
-            db.session.execute(sa.insert(model), rows)
-        db.session.commit()
-        push.vapid_key()
         db.engine.dispose()
 
 
 def run_senders(env: dict, processes: int, now: dt.datetime = NOW) -> float:
     """Start ``processes`` senders at once; return the seconds until the last one exits."""
-    command = [
-        sys.executable,
-        "-m",
-        "flask",
-        "--app",
-        "webapp",
-        "reminders",
-        "send",
-        "--now",
-        now.isoformat(),
-    ]
     started = time.perf_counter()
     running = [
-        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+        subprocess.Popen(send_command(now), cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
         for _ in range(processes)
     ]
     for process in running:

@@ -8,7 +8,8 @@ design change, then rebuild (the screenshot is an asset: its hashed name changes
     python scripts/make_screenshot.py [--url /en/azercell/] [--out FILE.png]
 
 Needs Playwright (the ``test`` extra) and Debian's ``chromium`` (``SIMEXIT_CHROMIUM``
-names another binary); Playwright's own browser download is not used.
+names another binary), started as ``tests/chromium.py`` says; Playwright's own browser
+download is not used.
 """
 
 from __future__ import annotations
@@ -22,21 +23,13 @@ from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, REPO_ROOT)
+sys.path[:0] = [REPO_ROOT, os.path.join(REPO_ROOT, "tests")]  # tests/chromium.py
 
-from webapp import create_app  # noqa: E402 - after the path set-up, for a plain checkout
+# After the path set-up, for a plain checkout.
+import chromium  # noqa: E402
 
-CHROMIUM = os.environ.get("SIMEXIT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--hide-scrollbars",
-]
+from webapp import create_app  # noqa: E402
+
 #: The manifest's screenshot entry says "540x1170" (webapp/build.py::web_manifest).
 WIDTH, HEIGHT = 540, 1170
 DEFAULT_OUT = os.path.join(REPO_ROOT, "static", "icons", "screenshot-narrow.png")
@@ -72,9 +65,7 @@ def screenshot(url_path: str, out: str) -> None:
         thread.start()
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(
-                    executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-                )
+                browser = chromium.launch(p, "--hide-scrollbars")
                 try:
                     context = browser.new_context(
                         viewport={"width": WIDTH, "height": HEIGHT},

@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 from appconfig import app_config
+from htmlwalk import VOID
 
 from webapp import build, i18n
 from webapp.content import OPERATORS
@@ -112,22 +113,6 @@ class Node:
 class Tree(HTMLParser):
     """A page as a tree of elements (enough of HTML for our own pages)."""
 
-    VOID = {
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "source",
-        "track",
-        "wbr",
-    }
-
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.root = self.current = Node("#document", {})
@@ -135,7 +120,7 @@ class Tree(HTMLParser):
     def handle_starttag(self, tag, attrs):
         node = Node(tag, dict(attrs), self.current)
         self.current.children.append(node)
-        if tag not in self.VOID:
+        if tag not in VOID:
             self.current = node
 
     def handle_endtag(self, tag):

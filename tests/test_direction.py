@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import os
 import re
-from html.parser import HTMLParser
 
 import pytest
+from htmlwalk import Walker
 
 from webapp import assets, i18n
 
@@ -90,20 +90,16 @@ def test_a_physical_side_is_caught(css, found):
     assert bool(physical_sides(css)) is found
 
 
-class Runs(HTMLParser):
+class Runs(Walker):
     """Numbers and codes in a page's text and shown attributes, each with whether it is isolated
     left to right (inside ``dir="ltr"``, or between a left-to-right isolate and its end)."""
 
     def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, str | None]] = []
+        super().__init__("dir")
         self.found: list[tuple[str, bool]] = []
 
     def _ltr(self) -> bool:
-        for _, direction in reversed(self.stack):
-            if direction is not None:
-                return direction == "ltr"
-        return False
+        return self.value() == "ltr"
 
     def _check(self, text: str, ltr: bool) -> None:
         direction, depth = [], []  # at each character: the innermost isolate's direction
@@ -118,24 +114,14 @@ class Runs(HTMLParser):
                 context = text[max(0, run.start() - 15) : run.end() + 15]
                 self.found.append((context, direction[run.start()] == "ltr"))
 
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag not in {"br", "img", "input", "link", "meta", "hr", "wbr", "source"}:
-            self.stack.append((tag, a.get("dir")))
+    def start(self, tag, attrs):
         ltr = self._ltr()
-        for name, value in a.items():
+        for name, value in attrs.items():
             if value and (name in SHOWN or name.startswith("data-i18n.")):
                 self._check(value, ltr)
 
-    def handle_endtag(self, tag):
-        for index in range(len(self.stack) - 1, -1, -1):
-            if self.stack[index][0] == tag:
-                del self.stack[index:]
-                break
-
-    def handle_data(self, data):
-        if not any(tag in ("script", "style") for tag, _ in self.stack):
-            self._check(data, self._ltr())
+    def text(self, data):
+        self._check(data, self._ltr())
 
 
 def numbers_and_codes(html: str) -> list[tuple[str, bool]]:

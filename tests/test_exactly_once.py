@@ -14,76 +14,23 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 
 import pytest
 import sqlalchemy as sa
 from appconfig import TEST_VAPID_SUBJECT
+from duereminders import NOW, add_due_reminders, send_command
 from pushservice import Answer
 
-from webapp import REPO_ROOT, push
+from webapp import REPO_ROOT
 from webapp.db import db
 from webapp.push import models
-from webapp.push.plans import RETENTION
 
 #: Each test starts sender processes and waits for them (thousands of reminders): seconds each.
 pytestmark = [pytest.mark.usefixtures("schema"), pytest.mark.slow]
 
-#: When every reminder of these tests is due (naive UTC in the database).
-DUE = dt.datetime(2030, 6, 7, 6, 0, tzinfo=dt.UTC)
-NOW = DUE + dt.timedelta(minutes=1)
 #: Bound on one sender process, so a hung test fails instead of hanging CI.
 PROCESS_TIMEOUT = 90
-
-
-def add_due_reminders(app, subscriptions: list[dict]) -> list[str]:
-    """One due ``unbind`` reminder per subscription, inserted in bulk; return the plan ids."""
-    now = DUE - dt.timedelta(days=10)
-    subs, plans, reminders = [], [], []
-    for i, sub in enumerate(subscriptions, start=1):
-        subs.append(
-            {
-                "id": i,
-                "endpoint": sub["endpoint"],
-                "p256dh": sub["keys"]["p256dh"],
-                "auth": sub["keys"]["auth"],
-                "created_at": now,
-            }
-        )
-        plans.append(
-            {
-                "id": f"plan{i:05d}",
-                "token_hash": "0" * 64,
-                "subscription_id": i,
-                "locale": "en",
-                "operator": "azercell",
-                "day": DUE.date(),
-                "timezone": "Asia/Baku",
-                "created_at": now,
-                "expires_at": DUE + RETENTION,
-            }
-        )
-        reminders.append(
-            {
-                "plan_id": f"plan{i:05d}",
-                "kind": "unbind",
-                "due_at": DUE,
-                "next_attempt_at": DUE,
-                "state": models.PENDING,
-                "attempts": 0,
-            }
-        )
-    with app.app_context():
-        for model, rows in (
-            (models.Subscription, subs),
-            (models.Plan, plans),
-            (models.Reminder, reminders),
-        ):
-            db.session.execute(sa.insert(model), rows)
-        db.session.commit()
-        push.vapid_key()  # created once here, shared by the sender processes
-    return [p["id"] for p in plans]
 
 
 def sender_env(app, push_service, **settings) -> dict:
@@ -106,17 +53,7 @@ def sender_env(app, push_service, **settings) -> dict:
 
 def start_sender(env, now: dt.datetime = NOW) -> subprocess.Popen:
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "flask",
-            "--app",
-            "webapp",
-            "reminders",
-            "send",
-            "--now",
-            now.isoformat(),
-        ],
+        send_command(now),
         cwd=REPO_ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -239,12 +176,8 @@ def test_push_service_faults_end_delivered_or_failed(app, push_service):
     ]
     subscriptions = [sub for subs in groups.values() for sub in subs]
     plans = add_due_reminders(app, subscriptions)
-    group_of = {
-        plan: name
-        for plan, name in zip(
-            plans, (name for name, subs in groups.items() for _ in subs), strict=True
-        )
-    }
+    names = (name for name, subs in groups.items() for _ in subs)
+    group_of = dict(zip(plans, names, strict=True))
 
     env = sender_env(
         app,

@@ -13,17 +13,13 @@ import pytest
 from test_build import PAGES, read
 
 from webapp import i18n, names
-from webapp.content import OPERATORS
 
-#: The section menu's pages, by the path under the language, in the menu's order.
+#: The section menu's pages, by the path under the language, in the menu's order: every page
+#: but the clerk cards and the offline page, with Prepare before the operators' guides.
 SECTIONS = [
     "",
     "prepare/",
-    *[f"{op}/" for op in OPERATORS],
-    "aftercare/",
-    "faq/",
-    "finder/",
-    "sources/",
+    *[p for p in PAGES if p not in ("", "prepare/", "offline/") and not p.endswith("clerk/")],
 ]
 
 

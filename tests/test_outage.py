@@ -58,6 +58,32 @@ def unreachable_url() -> str:
     return f"postgresql://postgres@127.0.0.1:{free_port()}/simexit"
 
 
+def unreachable_env(tmp_path, push_service, **settings) -> dict:
+    """The environment of a ``flask reminders`` process whose database is unreachable."""
+    config = app_config(
+        tmp_path,
+        database=unreachable_url(),
+        push_service=push_service,
+        BUILD_ON_START="false",
+        **settings,
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SIMEXIT_")}
+    env.update({f"SIMEXIT_{k}": str(v) for k, v in config.items()})
+    return env
+
+
+def send(env: dict) -> subprocess.CompletedProcess:
+    """One ``flask reminders send`` run in ``env``, its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "webapp", "reminders", "send"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=PROCESS_TIMEOUT,
+    )
+
+
 def plan_body(push_service) -> dict:
     return {
         "subscription": push_service.subscribe(),
@@ -202,26 +228,8 @@ def test_a_database_host_that_never_answers_costs_seconds_not_minutes(tmp_path, 
 
 @pytest.mark.slow
 def test_send_exits_1_with_one_line_while_the_database_is_unreachable(tmp_path, push_service):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SIMEXIT_")}
-    env.update(
-        {
-            f"SIMEXIT_{k}": str(v)
-            for k, v in app_config(
-                tmp_path,
-                database=unreachable_url(),
-                push_service=push_service,
-                BUILD_ON_START="false",
-            ).items()
-        }
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "webapp", "reminders", "send"],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=PROCESS_TIMEOUT,
-    )
+    env = unreachable_env(tmp_path, push_service)
+    result = send(env)
     assert result.returncode == 1
     assert result.stdout == ""
     [line] = result.stderr.strip().splitlines()
@@ -230,19 +238,7 @@ def test_send_exits_1_with_one_line_while_the_database_is_unreachable(tmp_path, 
 
 @pytest.mark.slow
 def test_worker_outlives_an_unreachable_database_until_sigterm(tmp_path, push_service):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SIMEXIT_")}
-    env.update(
-        {
-            f"SIMEXIT_{k}": str(v)
-            for k, v in app_config(
-                tmp_path,
-                database=unreachable_url(),
-                push_service=push_service,
-                BUILD_ON_START="false",
-                **QUICK_WORKER,
-            ).items()
-        }
-    )
+    env = unreachable_env(tmp_path, push_service, **QUICK_WORKER)
     log = tmp_path / "worker.log"
     process = start_worker(env, log)
     wait_for(
@@ -293,14 +289,7 @@ def test_sigterm_finishes_the_batch_in_flight_and_claims_no_other(app, push_serv
     delivered = collections.Counter(payload_id(m)[0] for m in push_service.delivered())
     assert set(delivered) == sent and max(delivered.values()) == 1
     # What it left is sent by the next run, once.
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "webapp", "reminders", "send"],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=PROCESS_TIMEOUT,
-    )
+    result = send(env)
     assert result.returncode == 0, result.stderr
     delivered = collections.Counter(payload_id(m)[0] for m in push_service.delivered())
     assert set(delivered) == plans and max(delivered.values()) == 1

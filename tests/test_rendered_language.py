@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
 
 import pytest
+from htmlwalk import Walker
 
 from webapp import i18n, pages
 
@@ -54,41 +54,31 @@ NO_WORDS = re.compile(r"^[\W\d_]*$")
 ADDRESS = re.compile(r"^(\S+@\S+\.\S+|https?://\S+|([a-z0-9-]+\.)+[a-z]{2,}(/\S*)?)$", re.I)
 
 
-class TextRuns(HTMLParser):
+class TextRuns(Walker):
     """The text runs of a page, leaving out text marked as being in another language."""
 
     def __init__(self, page_lang: str):
-        super().__init__(convert_charrefs=True)
+        super().__init__("lang")
         self.page_lang = page_lang
-        self.stack: list[tuple[str, str | None]] = []  # (tag, lang it sets or None)
         self.runs: list[str] = []
 
-    def _lang(self) -> str:
-        for _, lang in reversed(self.stack):
-            if lang is not None:
-                return lang
-        return self.page_lang
-
-    def _hidden(self) -> bool:
-        return any(tag in {"script", "style"} for tag, _ in self.stack)
-
     def _own_language(self) -> bool:
-        return self._lang().split("-")[0].lower() == self.page_lang.split("-")[0].lower()
+        return (
+            self.value(self.page_lang).split("-")[0].lower()
+            == self.page_lang.split("-")[0].lower()
+        )
 
     def _add(self, text: str) -> None:
         text = " ".join(text.split())
         if text:
             self.runs.append(text)
 
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
+    def start(self, tag, attrs):
         if tag == "html":
-            self.page_lang = a.get("lang") or self.page_lang
-        if tag not in VOID:
-            self.stack.append((tag, a.get("lang")))
-        if self._hidden() or not self._own_language():
+            self.page_lang = attrs.get("lang") or self.page_lang
+        if self.hidden() or not self._own_language():
             return
-        for name, value in a.items():
+        for name, value in attrs.items():
             if value is None:
                 continue
             if name in SHOWN_ATTRIBUTES or name.startswith("data-i18n."):
@@ -96,40 +86,12 @@ class TextRuns(HTMLParser):
             elif name == "data-progress-texts":
                 for text in json.loads(value):
                     self._add(text)
-        if tag == "meta" and a.get("name") == "description":
-            self._add(a.get("content") or "")
+        if tag == "meta" and attrs.get("name") == "description":
+            self._add(attrs.get("content") or "")
 
-    def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
-        if tag not in VOID:
-            self.handle_endtag(tag)
-
-    def handle_endtag(self, tag):
-        for index in range(len(self.stack) - 1, -1, -1):
-            if self.stack[index][0] == tag:
-                del self.stack[index:]
-                break
-
-    def handle_data(self, data):
-        if not self._hidden() and self._own_language():
+    def text(self, data):
+        if self._own_language():
             self._add(data)
-
-
-VOID = {
-    "area",
-    "base",
-    "br",
-    "col",
-    "embed",
-    "hr",
-    "img",
-    "input",
-    "link",
-    "meta",
-    "source",
-    "track",
-    "wbr",
-}
 
 
 def text_runs(html: str, lang: str) -> list[str]:

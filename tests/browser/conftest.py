@@ -4,7 +4,8 @@
   (``tests/utils.py::AppServer``), but threaded: a browser opens several connections at
   once. Its WSGI app can be swapped (``live_server.serving(app)``) so a test can publish
   a second build to the same origin, as a deploy would.
-- ``browser`` is Debian's Chromium (Playwright cannot download its own browsers here).
+- ``browser`` is Debian's Chromium (Playwright cannot download its own browsers here),
+  started as ``tests/chromium.py`` says.
 - ``context``/``page`` are fresh for every test: a new browser context starts with no
   service worker, caches or storage, the "clean SW" reset of Workbox's tests.
 
@@ -23,20 +24,11 @@ from html.parser import HTMLParser
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+import chromium
 import pytest
 
 from webapp import create_app, i18n
 
-CHROMIUM = os.environ.get("SIMEXIT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 #: Upper bound for anything the service worker does (install, precache, activate).
 SW_TIMEOUT_MS = 20_000
 LANGUAGES = tuple(i18n.LANGUAGES)
@@ -206,9 +198,7 @@ def playwright():
 
 @pytest.fixture(scope="session")
 def browser(playwright):
-    browser = playwright.chromium.launch(
-        executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-    )
+    browser = chromium.launch(playwright)
     yield browser
     browser.close()
 

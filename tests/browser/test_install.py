@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from chromium import CHROMIUM, CHROMIUM_ARGS
 
 from webapp import content, i18n
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, LANGUAGES, wait_controlled
+from .conftest import LANGUAGES, wait_controlled
 
 pytestmark = pytest.mark.browser
 
