@@ -321,20 +321,6 @@ def test_vapid_header_is_signed_once_per_origin_while_valid(app):
         assert one.vapid_header("https://fcm.googleapis.com") != a
 
 
-@pytest.mark.parametrize(
-    "value, expected",
-    [
-        ("120", 120.0),
-        (None, None),
-        ("", None),
-        ("soon", None),
-        ("Thu, 01 Jan 1970 00:01:40 GMT", 40.0),
-    ],
-)
-def test_retry_after_parsing(value, expected):
-    assert sender.retry_after_seconds(value, now=60.0) == expected
-
-
 def test_worker_runs_and_stops(runner, plan, push_service, app):
     result = runner.invoke(args=["reminders", "worker", "--runs", "1"])
     assert result.exit_code == 0, result.output

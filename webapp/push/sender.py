@@ -4,16 +4,7 @@ One run keeps one aiohttp session (connections are reused per push service),
 sends up to ``concurrency`` requests at once, and signs one VAPID header per
 push service origin, reused while it stays valid.
 
-Each response is classified, nothing is swallowed:
-
-- 201/202: sent.
-- 404/410: the subscription is gone; it is deleted with its plan.
-- 413: our payload is too large, a bug: logged as an error, recorded as failed.
-- 429, 5xx, connection errors and timeouts: retried with exponential backoff,
-  or after ``Retry-After`` when the push service gives one; a short wait happens
-  in the run, a longer one is rescheduled in the database; after
-  ``max_attempts`` the reminder is recorded as failed.
-- any other status (400, 401, 403…): recorded as failed and logged.
+Each answer is classified by :mod:`.outcomes` (sent, gone, retried here or later, failed).
 
 Outcomes are recorded while the batch is still being sent (every
 ``RECORD_INTERVAL``), and the batch's open claims are renewed while it runs. Any
@@ -26,12 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import email.utils
 import gc
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, fields
 
 import aiohttp
 from flask import current_app
@@ -46,8 +35,9 @@ from yarl import URL
 from . import messages, queue, schedule, utcnow, vapid_key
 from .config import PushSettings, origin_allowed, origin_of, settings
 from .keys import VapidKey
-from .models import EXPIRED, FAILED, PENDING, SENT
-from .queue import GONE, Due, Outcome
+from .models import EXPIRED, FAILED
+from .outcomes import Stats, judge, retry_after_seconds
+from .queue import Due, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +45,6 @@ log = logging.getLogger(__name__)
 VAPID_LIFETIME = 12 * 3600
 #: A cached token is replaced when less than this is left of it.
 VAPID_REFRESH_MARGIN = 3600
-#: Never wait longer than this before a retry, whatever Retry-After says.
-MAX_RETRY_DELAY = 6 * 3600
 #: Upper bound on batches in one run (each claims up to ``batch_size`` reminders).
 MAX_BATCHES = 10_000
 #: Outcomes are recorded as they come, at least this often (seconds) and in groups of at
@@ -67,51 +55,6 @@ RECORD_EVERY = 100
 #: Allocations between two collections of the youngest generation in a sending process
 #: (Python's default is 700); see :func:`settle_memory`.
 YOUNG_GC_THRESHOLD = 10_000
-
-
-@dataclass
-class Stats:
-    """Counts of one run."""
-
-    sent: int = 0
-    rescheduled: int = 0
-    failed: int = 0
-    expired: int = 0
-    unsubscribed: int = 0
-    cleaned: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.sent + self.rescheduled + self.failed + self.expired + self.unsubscribed
-
-    def add(self, outcomes: list[Outcome]) -> None:
-        names = {
-            SENT: "sent",
-            PENDING: "rescheduled",
-            FAILED: "failed",
-            EXPIRED: "expired",
-            GONE: "unsubscribed",
-        }
-        for outcome in outcomes:
-            name = names[outcome.state]
-            setattr(self, name, getattr(self, name) + 1)
-
-    def summary(self) -> str:
-        return ", ".join(f"{f.name} {getattr(self, f.name)}" for f in fields(self))
-
-
-def retry_after_seconds(value: str | None, now: float) -> float | None:
-    """``Retry-After`` in seconds from ``now`` (delta-seconds or HTTP date); ``None`` if absent."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - now)
 
 
 class Sender:
@@ -210,41 +153,11 @@ class Sender:
         for _ in range(config.max_attempts):
             attempts += 1
             headers["Authorization"] = self.vapid_header(origin)
-            status, retry_after, error = await self._post(session, url, body, headers, limit)
-            if status in (201, 202):
-                return Outcome(due, SENT, attempts, status)
-            if status in (404, 410):
-                return Outcome(due, GONE, attempts, status)
-            if status == 413:
-                log.error(
-                    "reminder %s: push service says payload too large (%d bytes): a bug",
-                    due.id,
-                    len(data),
-                )
-                return Outcome(due, FAILED, attempts, status, "payload too large")
-            if status is not None and status != 429 and status < 500:
-                log.error("reminder %s: push service answered %s", due.id, status)
-                return Outcome(due, FAILED, attempts, status, f"HTTP {status}")
-            error = error or f"HTTP {status}"
-            if attempts >= config.max_attempts:
-                log.warning(
-                    "reminder %s: giving up after %d attempts (%s)", due.id, attempts, error
-                )
-                return Outcome(due, FAILED, attempts, status, error)
-            delay = (
-                retry_after if retry_after is not None else config.retry_base * 2 ** (attempts - 1)
-            )
-            delay = min(delay, MAX_RETRY_DELAY)
-            if delay > config.retry_inline_max:
-                return Outcome(
-                    due,
-                    PENDING,
-                    attempts,
-                    status,
-                    error,
-                    retry_at=now + dt.timedelta(seconds=delay),
-                )
-            await asyncio.sleep(delay)
+            answer = await self._post(session, url, body, headers, limit)
+            verdict = judge(due, attempts, answer, config=config, now=now, size=len(body))
+            if isinstance(verdict, Outcome):
+                return verdict
+            await asyncio.sleep(verdict.delay)
         return Outcome(due, FAILED, attempts, error="attempts exhausted")
 
     async def send_batch(
