@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from babel.dates import format_skeleton
 from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, url_for
 from flask_babel import format_date, get_locale, gettext, ngettext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import assets, clerk_card, content, i18n, names, numbers
 from .push import schedule
@@ -167,15 +167,42 @@ def page_urls(lang_code: str) -> list[str]:
     return [url_for(endpoint, lang_code=lang_code, **values) for endpoint, values in endpoints]
 
 
+def fact_value(
+    fact: content.Fact, cls: str = "", *, in_text: bool = False, mention: bool = False
+) -> Markup:
+    """A fact's value, drawn the same way wherever a page shows one (in running text, in a
+    facts list's entry, among a guide's key facts).
+
+    A known phone number or e-mail address is a ``tel:``/``mailto:`` link (``mention``: its
+    value only, where the text just mentions it) and reads left to right in every language
+    (``dir="ltr"``: ``*1111`` would read ``1111*`` in Arabic text); a value in words
+    (``6 months``, a list of prefixes) flows with its text, bare where it needs no class. An
+    unknown fact says so plainly, never a guess: "not known" in running text (``in_text``),
+    a bold "Not known" where it stands as an entry's value.
+
+    :param cls: the element's class: ``fact`` in running text, ``fact-item__value`` in a
+        facts list; none among the key facts.
+    """
+    # f-strings and escape(), not Markup.format: this runs thousands of times a build, and
+    # Markup.format costs several times as much.
+    if not fact.known and in_text and cls:
+        cls = f"{cls} {cls}--unknown"
+    attr = f' class="{escape(cls)}"' if cls else ""
+    if not fact.known:
+        tag, text = ("span", gettext("not known")) if in_text else ("strong", gettext("Not known"))
+        return Markup(f"<{tag}{attr}>{escape(text)}</{tag}>")
+    direction = ' dir="ltr"' if fact.kind in ("phone", "email") else ""
+    if fact.href and not mention:
+        return Markup(f'<a{attr} href="{escape(fact.href)}"{direction}>{escape(fact.value)}</a>')
+    if attr or direction:
+        return Markup(f"<span{attr}{direction}>{escape(fact.display_value)}</span>")
+    return escape(fact.display_value)
+
+
 def fact_text(text: str | None) -> Markup:
     """Translate a content string, keep each product name on one line (:mod:`webapp.names`)
-    and put each ``{fact:ID}`` value in its place.
-
-    A known fact becomes its value (a ``tel:``/``mailto:`` link where it is one, unless
-    the text only mentions it: ``{fact:ID:text}``); an unknown fact says so plainly, never
-    a guess. A phone number or e-mail address reads left to right in every language
-    (``dir="ltr"``: ``*1111`` would read ``1111*`` in Arabic text); a value in words
-    (``6 months``, a list of prefixes) flows with its sentence.
+    and put each ``{fact:ID}`` value in its place (:func:`fact_value`; ``{fact:ID:text}``
+    mentions the fact without its link).
     """
     if not text:
         return Markup("")
@@ -183,20 +210,9 @@ def fact_text(text: str | None) -> Markup:
     # An e-mail address a translation writes into its sentence reads left to right too.
     translated = EMAIL_RE.sub(lambda m: str(ltr(m.group(0))), str(names.mark(gettext(text))))
 
-    def replace(match):
-        fact, mention = facts[match.group(1)], bool(match.group(2))
-        if not fact.known:
-            return str(
-                Markup('<span class="fact fact--unknown">{}</span>').format(gettext("not known"))
-            )
-        direction = Markup(' dir="ltr"') if fact.kind in ("phone", "email") else ""
-        if fact.href and not mention:
-            return str(
-                Markup('<a class="fact" href="{}"{}>{}</a>').format(
-                    fact.href, direction, fact.value
-                )
-            )
-        return str(Markup('<span class="fact"{}>{}</span>').format(direction, fact.display_value))
+    def replace(match: re.Match[str]) -> str:
+        fact = facts[match.group(1)]
+        return str(fact_value(fact, "fact", in_text=True, mention=bool(match.group(2))))
 
     return Markup(content.FACT_RE.sub(replace, translated))
 
@@ -267,6 +283,7 @@ def init_app(app: Flask) -> None:
             "asset_url": assets.url,
             "facts": site_content().facts,
             "fact_text": fact_text,
+            "fact_value": fact_value,
             "fact_anchor": FactAnchors(),  # context processors run once per rendered page
             "progress_texts": progress_texts,
             # The example numbers, isolated left to right: as markup, and as text for
