@@ -3,6 +3,7 @@ strings that carry facts, and the small helpers the templates use."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
@@ -117,3 +118,30 @@ def test_templates_draw_a_fact_value_only_through_fact_value():
     for path in TEMPLATES.rglob("*.html"):
         source = path.read_text(encoding="utf-8")
         assert not re.search(r"\.(href|display_value|value)\b", source), path.name
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        ("https://www.azercell.com/en/help/", "azercell.com"),
+        ("https://e-gov.az/", "e-gov.az"),
+        ("http://WWW.Example.org:8080/x", "example.org"),
+        ("not a url", "not a url"),
+    ],
+)
+def test_source_host(url, host):
+    assert pages.source_host(url) == host
+
+
+def test_a_clerk_page_needs_its_operators_name(app):
+    with app.app_context():
+        c = pages.site_content()
+        nameless = dataclasses.replace(c.operators["nar"], name=None)
+        app.extensions["simexit_content"] = dataclasses.replace(
+            c, operators={**c.operators, "nar": nameless}
+        )
+        try:
+            with pytest.raises(LookupError, match="nar"):
+                app.test_client().get("/en/nar/clerk/")
+        finally:
+            app.extensions["simexit_content"] = c
