@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 from urllib.parse import urlsplit
 
 from babel.dates import format_skeleton
 from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, url_for
 from flask_babel import format_date, get_locale, gettext, ngettext
-from markupsafe import Markup
+from markupsafe import Markup, escape
+from werkzeug.wrappers import Response
 
 from . import assets, clerk_card, content, i18n, names, numbers
 from .push import messages, schedule
@@ -46,14 +48,15 @@ LTR_ISOLATE, POP_ISOLATE = "\u2066", "\u2069"
 
 
 @bp.url_defaults
-def add_language_code(endpoint, values):
+def add_language_code(endpoint: str, values: dict[str, Any]) -> None:
     if "lang_code" not in values and "lang_code" in g:
         values["lang_code"] = g.lang_code
 
 
 @bp.url_value_preprocessor
-def pull_lang_code(endpoint, values):
-    g.lang_code = values.pop("lang_code")
+def pull_lang_code(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    # Every route of the blueprint has the language in its prefix: values never lack it.
+    g.lang_code = values.pop("lang_code", None) if values else None
     if g.lang_code not in i18n.LANGUAGES:
         abort(404)
 
@@ -67,7 +70,7 @@ def site_content() -> content.Content:
 
 
 @bp.route("/")
-def index():
+def index() -> str:
     c = site_content()
     return render_template(
         "index.html", operators=list(c.operators.values()), sections=c.sections, page_id="index"
@@ -79,15 +82,17 @@ OPERATOR_ROUTE = f"<any({', '.join(content.OPERATORS)}):operator>"
 
 
 @bp.route(f"/{OPERATOR_ROUTE}/")
-def operator(operator):
+def operator(operator: str) -> str:
     guide = site_content().operators[operator]
     return render_template("guide.html", guide=guide, page_id=operator, operator=guide)
 
 
 @bp.route(f"/{OPERATOR_ROUTE}/clerk/")
-def clerk(operator):
+def clerk(operator: str) -> str:
     c = site_content()
     guide = c.operators[operator]
+    if guide.name is None:  # the content loader requires an operator's name
+        raise LookupError(f"the {operator} guide has no operator name")
     locale = i18n.LANGUAGES[g.lang_code]
     prefixes = numbers.mobile_prefixes(c.facts, c.operators)
     return render_template(
@@ -103,7 +108,7 @@ def clerk(operator):
 
 
 @bp.route("/finder/")
-def finder():
+def finder() -> str:
     c = site_content()
     return render_template(
         "finder.html",
@@ -116,29 +121,29 @@ def finder():
 
 @bp.route("/prepare/", endpoint="prepare", defaults={"section": "prepare"})
 @bp.route("/aftercare/", endpoint="aftercare", defaults={"section": "aftercare"})
-def section(section):
+def section(section: str) -> str:
     return render_template(
         "guide.html", guide=site_content().sections[section], page_id=section, operator=None
     )
 
 
 @bp.route("/faq/")
-def faq():
+def faq() -> str:
     return render_template("faq.html", guide=site_content().sections["faq"], page_id="faq")
 
 
 @bp.route("/sources/")
-def sources():
+def sources() -> str:
     facts = sorted(site_content().facts.values(), key=lambda f: (f.status != "known", f.id))
     return render_template("sources.html", facts_sorted=facts, page_id="sources")
 
 
 @bp.route("/offline/")
-def offline():
+def offline() -> str:
     return render_template("offline.html", page_id="offline")
 
 
-def root():
+def root() -> Response:
     """``/``: send the browser to its best language."""
     response = redirect(url_for("pages.index", lang_code=i18n.best_lang_code()), code=302)
     response.headers["Vary"] = "Accept-Language"
@@ -160,22 +165,49 @@ def ltr_text(value: str) -> str:
 
 def page_urls(lang_code: str) -> list[str]:
     """Every page URL of one language, in a stable order: what the build renders."""
-    endpoints = [("pages.index", {})]
+    endpoints: list[tuple[str, dict[str, Any]]] = [("pages.index", {})]
     endpoints += [("pages.operator", {"operator": op}) for op in content.OPERATORS]
     endpoints += [("pages.clerk", {"operator": op}) for op in content.OPERATORS]
     endpoints += [(f"pages.{name}", {}) for name in PAGES if name != "index"]
     return [url_for(endpoint, lang_code=lang_code, **values) for endpoint, values in endpoints]
 
 
+def fact_value(
+    fact: content.Fact, cls: str = "", *, in_text: bool = False, mention: bool = False
+) -> Markup:
+    """A fact's value, drawn the same way wherever a page shows one (in running text, in a
+    facts list's entry, among a guide's key facts).
+
+    A known phone number or e-mail address is a ``tel:``/``mailto:`` link (``mention``: its
+    value only, where the text just mentions it) and reads left to right in every language
+    (``dir="ltr"``: ``*1111`` would read ``1111*`` in Arabic text); a value in words
+    (``6 months``, a list of prefixes) flows with its text, bare where it needs no class. An
+    unknown fact says so plainly, never a guess: "not known" in running text (``in_text``),
+    a bold "Not known" where it stands as an entry's value.
+
+    :param cls: the element's class: ``fact`` in running text, ``fact-item__value`` in a
+        facts list; none among the key facts.
+    """
+    # f-strings and escape(), not Markup.format: this runs thousands of times a build, and
+    # Markup.format costs several times as much.
+    if not fact.known and in_text and cls:
+        cls = f"{cls} {cls}--unknown"
+    attr = f' class="{escape(cls)}"' if cls else ""
+    if not fact.known:
+        tag, text = ("span", gettext("not known")) if in_text else ("strong", gettext("Not known"))
+        return Markup(f"<{tag}{attr}>{escape(text)}</{tag}>")
+    direction = ' dir="ltr"' if fact.kind in ("phone", "email") else ""
+    if fact.href and not mention:
+        return Markup(f'<a{attr} href="{escape(fact.href)}"{direction}>{escape(fact.value)}</a>')
+    if attr or direction:
+        return Markup(f"<span{attr}{direction}>{escape(fact.display_value)}</span>")
+    return escape(fact.display_value)
+
+
 def fact_text(text: str | None) -> Markup:
     """Translate a content string, keep each product name on one line (:mod:`webapp.names`)
-    and put each ``{fact:ID}`` value in its place.
-
-    A known fact becomes its value (a ``tel:``/``mailto:`` link where it is one, unless
-    the text only mentions it: ``{fact:ID:text}``); an unknown fact says so plainly, never
-    a guess. A phone number or e-mail address reads left to right in every language
-    (``dir="ltr"``: ``*1111`` would read ``1111*`` in Arabic text); a value in words
-    (``6 months``, a list of prefixes) flows with its sentence.
+    and put each ``{fact:ID}`` value in its place (:func:`fact_value`; ``{fact:ID:text}``
+    mentions the fact without its link).
     """
     if not text:
         return Markup("")
@@ -183,20 +215,9 @@ def fact_text(text: str | None) -> Markup:
     # An e-mail address a translation writes into its sentence reads left to right too.
     translated = EMAIL_RE.sub(lambda m: str(ltr(m.group(0))), str(names.mark(gettext(text))))
 
-    def replace(match):
-        fact, mention = facts[match.group(1)], bool(match.group(2))
-        if not fact.known:
-            return str(
-                Markup('<span class="fact fact--unknown">{}</span>').format(gettext("not known"))
-            )
-        direction = Markup(' dir="ltr"') if fact.kind in ("phone", "email") else ""
-        if fact.href and not mention:
-            return str(
-                Markup('<a class="fact" href="{}"{}>{}</a>').format(
-                    fact.href, direction, fact.value
-                )
-            )
-        return str(Markup('<span class="fact"{}>{}</span>').format(direction, fact.display_value))
+    def replace(match: re.Match[str]) -> str:
+        fact = facts[match.group(1)]
+        return str(fact_value(fact, "fact", in_text=True, mention=bool(match.group(2))))
 
     return Markup(content.FACT_RE.sub(replace, translated))
 
@@ -235,6 +256,13 @@ class FactAnchors:
         return f"fact-{fact_id}"
 
 
+def source_host(url: str) -> str:
+    """A source's site as its link names it (``www.azercell.com`` -> ``azercell.com``); the
+    whole address if it has no host (the content loader takes only http(s) URLs)."""
+    host = urlsplit(url).hostname
+    return host.removeprefix("www.") if host else url
+
+
 def progress_texts(total: int) -> list[str]:
     """The checklist's progress line for 0..total ticked steps, pluralised by the catalog."""
     return [
@@ -250,7 +278,7 @@ def init_app(app: Flask) -> None:
     app.add_url_rule("/", "root", root)
 
     @app.context_processor
-    def page_globals():
+    def page_globals() -> dict[str, Any]:
         lang_code = g.get("lang_code", i18n.DEFAULT_LANG)
         return {
             "lang_code": lang_code,
@@ -267,6 +295,7 @@ def init_app(app: Flask) -> None:
             "asset_url": assets.url,
             "facts": site_content().facts,
             "fact_text": fact_text,
+            "fact_value": fact_value,
             "fact_anchor": FactAnchors(),  # context processors run once per rendered page
             "progress_texts": progress_texts,
             # The example numbers, isolated left to right: as markup, and as text for
@@ -282,4 +311,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(lambda d: long_date(d) if isinstance(d, dt.date) else "", "long_date")
     app.add_template_filter(source_date_text, "source_date")
     app.add_template_filter(names.mark, "names")
-    app.add_template_filter(lambda url: urlsplit(url).hostname.removeprefix("www."), "source_host")
+    app.add_template_filter(source_host, "source_host")
