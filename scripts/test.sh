@@ -59,5 +59,11 @@ if [ -z "${SIMEXIT_TEST_POSTGRES_URL:-}" ]; then
   rm -f "$PG_DIR.log"
 fi
 status=0
+# The linters first (pyproject.toml's [tool.ruff] and [tool.mypy]): a finding fails the run, but
+# the tests still run, so one CI run reports both.
+echo "test.sh: ruff check, ruff format --check, mypy"
+.venv/bin/ruff check --quiet . || status=1
+.venv/bin/ruff format --check --quiet . || status=1
+.venv/bin/mypy || status=1
 .venv/bin/python -m pytest "$@" || status=$?
 exit "$status"

@@ -12,6 +12,7 @@ import os
 from babel import Locale
 from flask import Flask, g, request
 from flask_babel import Babel
+from werkzeug.datastructures import LanguageAccept
 
 from . import REPO_ROOT
 
@@ -123,7 +124,7 @@ def get_locale() -> str:
     return LANGUAGES.get(g.get("lang_code", DEFAULT_LANG), LANGUAGES[DEFAULT_LANG])
 
 
-def best_lang_code(accept_language=None) -> str:
+def best_lang_code(accept_language: LanguageAccept | None = None) -> str:
     """The best URL language code for an ``Accept-Language`` (the request's by default).
 
     Tags are tried in the visitor's order of preference, each from most to least

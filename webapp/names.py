@@ -19,7 +19,7 @@ _NAME_RE = re.compile("|".join(re.escape(n) for n in sorted(NAMES, key=len, reve
 _TAG_RE = re.compile(r"(<[^>]*>)")
 
 
-def mark(text) -> Markup:
+def mark(text: str) -> Markup:
     """``text`` (escaped unless it is already Markup) with each name in ``<span class="name">``.
 
     Only text between tags is searched, never a tag's attributes.
