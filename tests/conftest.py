@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import os
 import secrets
+import shutil
 
 import pytest
 from appconfig import app_config
@@ -97,6 +98,18 @@ def database(request, tmp_path):
     finally:
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def node() -> str:
+    """node's path, for the JavaScript run outside a browser (unit tests, calendar file,
+    shared constants). scripts/test.sh installs it: in CI a missing node fails, elsewhere
+    it skips."""
+    path = shutil.which("node")
+    if path is None:
+        reason = "node is not installed: scripts/test.sh installs it"
+        pytest.fail(reason) if in_ci() else pytest.skip(reason)
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ import html
 import json
 import os
 import re
-import shutil
 import subprocess
 
 import icalendar
@@ -30,16 +29,6 @@ const { localPlan, buildIcs } = sandbox.module.exports;
 const items = localPlan(job.day, job.rules, new Date(2026, 0, 1));
 process.stdout.write(buildIcs(items, job.texts, job.title, job.plan));
 """
-
-
-@pytest.fixture(scope="module")
-def node():
-    path = shutil.which("node")
-    if path is None:
-        pytest.fail("node is not installed: scripts/test.sh installs it") if os.environ.get(
-            "CI"
-        ) else pytest.skip("node is not installed")
-    return path
 
 
 @pytest.fixture(scope="module")

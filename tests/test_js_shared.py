@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 from urllib.parse import unquote
 
@@ -39,12 +38,7 @@ def read(path: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def paths():
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed: scripts/test.sh installs it") if os.environ.get(
-            "CI"
-        ) else pytest.skip("node is not installed")
+def paths(node):
     result = subprocess.run(
         [node, "-e", NODE_SCRIPT, SHARED_JS], capture_output=True, check=True, timeout=60
     )
