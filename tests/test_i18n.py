@@ -167,3 +167,13 @@ def test_persian_dates_have_persian_digits_and_arabic_dates_latin_ones():
     assert i18n.numbering_system("ar") == "latn"
     assert i18n.native_digits("1 ژوئن 2024", "fa") == "۱ ژوئن ۲۰۲۴"
     assert i18n.native_digits("1 يونيو 2024", "ar") == "1 يونيو 2024"
+
+
+def test_chinese_never_breaks_a_line_inside_sim_ka():
+    """translations/zh_Hans/glossary.md: "SIM 卡" and "eSIM 配置文件" are held together by a
+    no-break space (U+00A0), so a narrow screen never puts "卡" at the start of a line."""
+    broken = []
+    for message in load(catalogs.po_path("zh_Hans")):
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        broken += [s for s in strings if re.search(r"SIM[ \t](?:卡|配置文件)", s)]
+    assert broken == []
