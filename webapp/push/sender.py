@@ -148,7 +148,8 @@ class Sender:
             "Urgency": rule.urgency,
             "Topic": due.kind,
         }
-        url = URL(due.endpoint, encoded=True)
+        # Read as aiohttp reads a URL string (requoted, as pywebpush's send_async sent it).
+        url = URL(due.endpoint)
         attempts = due.attempts
         for _ in range(config.max_attempts):
             attempts += 1
