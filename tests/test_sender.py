@@ -242,6 +242,29 @@ def test_endpoint_no_longer_allowed_is_not_contacted(app, plan, push_service):
     assert stats.failed == 1 and push_service.messages == []
 
 
+def test_a_bug_in_sending_stops_the_run_instead_of_hiding(app, plan, push_service, monkeypatch):
+    """An exception that is not a push service's answer is a bug: the run raises it (the
+    claims then expire and another run sends), never records a reminder it did not send."""
+
+    async def broken(self, session, due, now, limit):
+        raise RuntimeError("a bug in deliver")
+
+    monkeypatch.setattr(sender.Sender, "deliver", broken)
+    with pytest.raises(RuntimeError, match="a bug in deliver"):
+        run_with(app, due(plan, "close"))
+    assert push_service.messages == []
+
+
+def test_more_reminders_than_requests_in_flight_are_all_sent(app, reminders, push_service):
+    """A batch larger than the number of requests in flight is sent whole, each once."""
+    plans = [
+        reminders.create(reminders.body(push_service.subscribe(), date=in_days(10))).get_json()
+        for _ in range(5)
+    ]
+    stats = run_with(app, due(plans[0], "unbind"), concurrency=2, batch_size=3)
+    assert stats.sent == 5 and len(push_service.delivered()) == 5
+
+
 # --- plan state ------------------------------------------------------------------------------
 
 
